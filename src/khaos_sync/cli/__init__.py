@@ -1,0 +1,1 @@
+"""The ``khaos-sync`` command line."""

@@ -1,0 +1,3 @@
+from khaos_sync.cli.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""The Django project: an Oscar shop configured for a Khaos Control retailer."""

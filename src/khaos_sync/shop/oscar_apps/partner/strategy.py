@@ -1,0 +1,97 @@
+"""Pricing and availability for a Khaos-fed shop.
+
+* Prices are VAT-inclusive (gross) on the stock record — the figure Khaos
+  charges — and the tax is split out with the product's own VAT rate (Khaos
+  sends 20, 5, 0 …), so the customer pays exactly what Khaos will invoice.
+* A product may have one stock record per Khaos stock site. Oscar's default
+  strategy looks at the first record only; here the sellable quantity is the
+  sum over all records, and the record with the most stock is the one a basket
+  line allocates from.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from oscar.apps.partner import strategy as oscar_strategy
+from oscar.core.loading import get_class
+
+from khaos_sync.money import split_gross
+
+FixedPrice = get_class("partner.prices", "FixedPrice")
+UnavailablePrice = get_class("partner.prices", "Unavailable")
+Available = get_class("partner.availability", "Available")
+Unavailable = get_class("partner.availability", "Unavailable")
+StockRequiredAvailability = get_class("partner.availability", "StockRequired")
+PurchaseInfo = oscar_strategy.PurchaseInfo
+
+
+def vat_rate_of(product) -> Decimal:  # type: ignore[no-untyped-def]
+    """The product's VAT rate; a variant without one uses its parent's."""
+    if product.vat_rate is not None:
+        return Decimal(product.vat_rate)
+    if product.parent_id and product.parent.vat_rate is not None:
+        return Decimal(product.parent.vat_rate)
+    return Decimal(settings.KHAOS_SYNC_DEFAULT_VAT_RATE)
+
+
+def combined_level(stockrecords) -> int:  # type: ignore[no-untyped-def]
+    return sum(record.net_stock_level for record in stockrecords)
+
+
+class KhaosStrategy(oscar_strategy.Structured):
+    def stockrecords_of(self, product):  # type: ignore[no-untyped-def]
+        # .all() uses prefetched rows when the caller prefetched them.
+        return list(product.stockrecords.all())
+
+    def select_stockrecord(self, product):  # type: ignore[no-untyped-def]
+        records = [r for r in self.stockrecords_of(product) if r.price is not None]
+        if not records:
+            return None
+        return max(records, key=lambda record: record.net_stock_level)
+
+    def fetch_for_product(self, product, stockrecord=None):  # type: ignore[no-untyped-def]
+        records = self.stockrecords_of(product)
+        if stockrecord is None:
+            stockrecord = self.select_stockrecord(product)
+        return PurchaseInfo(
+            price=self.pricing_policy(product, stockrecord),
+            availability=self.combined_availability(product, stockrecord, records),
+            stockrecord=stockrecord,
+        )
+
+    def combined_availability(self, product, stockrecord, records):  # type: ignore[no-untyped-def]
+        if stockrecord is None:
+            return Unavailable()
+        if not product.get_product_class().track_stock:
+            return Available()
+        return StockRequiredAvailability(combined_level(records))
+
+    def availability_policy(self, product, stockrecord):  # type: ignore[no-untyped-def]
+        return self.combined_availability(product, stockrecord, self.stockrecords_of(product))
+
+    def parent_availability_policy(self, product, children_stock):  # type: ignore[no-untyped-def]
+        for child, stockrecord in children_stock:
+            if self.availability_policy(child, stockrecord).is_available_to_buy:
+                return Available()
+        return Unavailable()
+
+    def pricing_policy(self, product, stockrecord):  # type: ignore[no-untyped-def]
+        if stockrecord is None or stockrecord.price is None:
+            return UnavailablePrice()
+        net, tax = split_gross(Decimal(stockrecord.price), vat_rate_of(product))
+        return FixedPrice(currency=stockrecord.price_currency, excl_tax=net, tax=tax)
+
+    def parent_pricing_policy(self, product, children_stock):  # type: ignore[no-untyped-def]
+        priced = [(c, r) for c, r in children_stock if r is not None and r.price is not None]
+        if not priced:
+            return UnavailablePrice()
+        # "From" price: the cheapest variant.
+        child, record = min(priced, key=lambda pair: pair[1].price)
+        return self.pricing_policy(child, record)
+
+
+class Selector:
+    def strategy(self, request=None, user=None, **kwargs):  # type: ignore[no-untyped-def]
+        return KhaosStrategy(request)

@@ -1,0 +1,216 @@
+"""Django settings for the khaos-sync shop.
+
+Everything a retailer may change comes from :mod:`khaos_sync.config` (a TOML
+file plus environment variables); this module only turns it into Django and
+Oscar settings.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import dj_database_url
+from oscar.defaults import *  # noqa: F403  Oscar's documented way to start its settings
+
+from khaos_sync import config as khaos_config
+from khaos_sync.shop.pipeline import (
+    LINE_STATUS_PIPELINE,
+    ORDER_STATUS_CASCADE,
+    ORDER_STATUS_PIPELINE,
+    STATUS_PENDING,
+)
+from khaos_sync.shop.secrets import load_or_create_secret_key
+
+CONFIG = khaos_config.load()
+SHOP = CONFIG.values["shop"]
+DATA_DIR: Path = CONFIG.data_dir
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+SECRET_KEY = SHOP["secret_key"] or load_or_create_secret_key(DATA_DIR)
+DEBUG = SHOP["debug"]
+ALLOWED_HOSTS = SHOP["allowed_hosts"]
+CSRF_TRUSTED_ORIGINS = SHOP["csrf_trusted_origins"]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        SHOP["database_url"] or f"sqlite:///{DATA_DIR / 'shop.sqlite3'}",
+        conn_max_age=60,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the worker write while the shop reads; the timeout rides out
+    # short write locks instead of failing a checkout.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "django.contrib.flatpages",
+    "oscar.config.Shop",
+    "oscar.apps.analytics.apps.AnalyticsConfig",
+    "oscar.apps.checkout.apps.CheckoutConfig",
+    "oscar.apps.address.apps.AddressConfig",
+    "oscar.apps.shipping.apps.ShippingConfig",
+    "khaos_sync.shop.oscar_apps.catalogue.apps.CatalogueConfig",
+    "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
+    "oscar.apps.communication.apps.CommunicationConfig",
+    "khaos_sync.shop.oscar_apps.partner.apps.PartnerConfig",
+    "oscar.apps.basket.apps.BasketConfig",
+    "oscar.apps.payment.apps.PaymentConfig",
+    "oscar.apps.offer.apps.OfferConfig",
+    "oscar.apps.order.apps.OrderConfig",
+    "oscar.apps.customer.apps.CustomerConfig",
+    "oscar.apps.search.apps.SearchConfig",
+    "oscar.apps.voucher.apps.VoucherConfig",
+    "oscar.apps.wishlists.apps.WishlistsConfig",
+    "oscar.apps.dashboard.apps.DashboardConfig",
+    "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
+    "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
+    "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
+    "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
+    "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
+    "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
+    "oscar.apps.dashboard.pages.apps.PagesDashboardConfig",
+    "oscar.apps.dashboard.ranges.apps.RangesDashboardConfig",
+    "oscar.apps.dashboard.reviews.apps.ReviewsDashboardConfig",
+    "oscar.apps.dashboard.vouchers.apps.VouchersDashboardConfig",
+    "oscar.apps.dashboard.communications.apps.CommunicationsDashboardConfig",
+    "oscar.apps.dashboard.shipping.apps.ShippingDashboardConfig",
+    "widget_tweaks",
+    "haystack",
+    "treebeard",
+    "sorl.thumbnail",
+    "django_tables2",
+    "khaos_sync.shop.apps.ShopConfig",
+]
+
+SITE_ID = 1
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "oscar.apps.basket.middleware.BasketMiddleware",
+    "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+]
+
+ROOT_URLCONF = "khaos_sync.shop.urls"
+WSGI_APPLICATION = "khaos_sync.shop.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [Path(__file__).resolve().parent / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.template.context_processors.i18n",
+                "django.contrib.messages.context_processors.messages",
+                "oscar.apps.search.context_processors.search_form",
+                "oscar.apps.checkout.context_processors.checkout",
+                "oscar.apps.communication.notifications.context_processors.notifications",
+                "oscar.core.context_processors.metadata",
+            ],
+        },
+    },
+]
+
+AUTHENTICATION_BACKENDS = (
+    "oscar.apps.customer.auth_backends.EmailBackend",
+    "django.contrib.auth.backends.ModelBackend",
+)
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = SHOP["time_zone"]
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request otherwise
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+SERVE_MEDIA = SHOP["serve_media"]
+
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = DATA_DIR / "outbox-mail"
+DEFAULT_FROM_EMAIL = SHOP["from_email"]
+OSCAR_FROM_EMAIL = SHOP["from_email"]
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+
+
+def haystack_connections(backend: str, url: str, data_dir: Path) -> dict[str, dict[str, str]]:
+    if backend == "whoosh":
+        return {
+            "default": {
+                "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+                "PATH": str(data_dir / "whoosh_index"),
+            }
+        }
+    if backend == "solr":
+        return {"default": {"ENGINE": "haystack.backends.solr_backend.SolrEngine", "URL": url}}
+    if backend == "elasticsearch":
+        return {
+            "default": {
+                "ENGINE": "haystack.backends.elasticsearch7_backend.Elasticsearch7SearchEngine",
+                "URL": url,
+                "INDEX_NAME": "khaos_sync",
+            }
+        }
+    return {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
+
+
+HAYSTACK_CONNECTIONS = haystack_connections(SHOP["search_backend"], SHOP["search_url"], DATA_DIR)
+if SHOP["search_backend"] in {"whoosh", "simple"}:
+    # These backends cannot facet; asking them to only fills the log with warnings.
+    OSCAR_SEARCH_FACETS = {"fields": {}, "queries": {}}
+# Products change in bulk during a sync; the sync engine rebuilds the index after
+# each batch, so saves made by a person in the dashboard are the only ones that
+# need indexing immediately.
+HAYSTACK_SIGNAL_PROCESSOR = "khaos_sync.shop.search.DashboardSignalProcessor"
+
+OSCAR_SHOP_NAME = SHOP["name"]
+OSCAR_DEFAULT_CURRENCY = "GBP"
+OSCAR_INITIAL_ORDER_STATUS = STATUS_PENDING
+OSCAR_INITIAL_LINE_STATUS = STATUS_PENDING
+OSCAR_ORDER_STATUS_PIPELINE = ORDER_STATUS_PIPELINE
+OSCAR_LINE_STATUS_PIPELINE = LINE_STATUS_PIPELINE
+OSCAR_ORDER_STATUS_CASCADE = ORDER_STATUS_CASCADE
+OSCAR_ALLOW_ANON_CHECKOUT = True
+KHAOS_SYNC_DEFAULT_VAT_RATE = Decimal(SHOP["default_vat_rate"])
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "khaos_sync.logging.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

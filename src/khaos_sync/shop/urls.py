@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.apps import apps
+from django.conf import settings
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from khaos_sync.shop import health
+
+urlpatterns = [
+    path("health", health.liveness, name="health"),
+    path("health/ready", health.readiness, name="health-ready"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include(apps.get_app_config("oscar").urls[0])),
+]
+
+if settings.SERVE_MEDIA:
+    # Product images are uploaded at run time, so the static-file middleware
+    # (which indexes files at start) cannot serve them; Django's view can.
+    urlpatterns.insert(
+        0, re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )

@@ -1,0 +1,13 @@
+"""Settings for the test suite: the shop's own settings on a throw-away data dir."""
+
+import os
+import tempfile
+
+os.environ.setdefault("KHAOS_SYNC_DATA_DIR", tempfile.mkdtemp(prefix="khaos-sync-tests-"))
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the
+# tests make around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from khaos_sync.shop.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
