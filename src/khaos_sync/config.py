@@ -120,6 +120,18 @@ def as_url(*schemes: str, allow_empty: bool = True) -> Parser:
     return parse
 
 
+def uda_modes(name: str, value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ConfigError(f'{name} must be a table like {{ "ISBN" = "attribute" }}')
+    modes = {"tag", "attribute", "ignore"}
+    for uda, mode in value.items():
+        if mode not in modes:
+            raise ConfigError(
+                f"{name}.{uda} must be one of {', '.join(sorted(modes))}; got {mode!r}"
+            )
+    return dict(value)
+
+
 DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
 
 
@@ -159,6 +171,13 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "company_type": Key("", as_str),
         "source_code": Key("", as_str),
         "brand": Key("", as_str),
+    },
+    "catalogue": {
+        "uda_modes": Key({}, uda_modes, "per UDA name: tag (default), attribute or ignore"),
+        "category_fallback": Key(False, as_bool, "stock types as categories when none"),
+        "export_chunk": Key(200, ranged_int(1, 5000), "codes per ExportStock call"),
+        "batch_size": Key(500, ranged_int(1, 10000), "products written per transaction"),
+        "change_buffer_minutes": Key(10, ranged_int(0, 1440), "overlap of changed-since windows"),
     },
 }
 

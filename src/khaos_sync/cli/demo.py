@@ -35,7 +35,7 @@ def demo(host: str, port: int, data_dir: Path) -> None:
     populate_countries()
     password = reset_demo_admin()
     click.echo(f"dashboard login: {DEMO_ADMIN} / {password}")
-    serve.callback(host=host, port=port, workers=2)  # type: ignore[misc]
+    serve.callback(host=host, port=port, workers=2)
 
 
 def reset_demo_admin() -> str:

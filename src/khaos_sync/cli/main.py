@@ -22,17 +22,22 @@ COMMANDS: dict[str, str] = {
     "parse": "khaos_sync.cli.parse:parse",
     "simulate": "khaos_sync.cli.simulate:simulate",
     "demo": "khaos_sync.cli.demo:demo",
+    "sync": "khaos_sync.cli.groups:sync",
+    "import": "khaos_sync.cli.groups:import_",
+    "dump": "khaos_sync.cli.groups:dump",
 }
 
 
 class LazyGroup(click.Group):
     """A click group whose commands are imported on first use."""
 
+    commands_table: dict[str, str] = COMMANDS
+
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(COMMANDS) | set(super().list_commands(ctx)))
+        return sorted(set(self.commands_table) | set(super().list_commands(ctx)))
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
+        target = self.commands_table.get(cmd_name)
         if target is None:
             return super().get_command(ctx, cmd_name)
         module_name, attr = target.split(":")

@@ -30,8 +30,10 @@ OPEN_STATUSES = (
 CLOSED_STATUSES = (STATUS_DISPATCHED, STATUS_CANCELLED)
 
 
-def open_pipeline(open_statuses: tuple[str, ...], closed: tuple[str, ...]) -> dict[str, tuple]:
-    pipeline: dict[str, tuple] = {}
+def open_pipeline(
+    open_statuses: tuple[str, ...], closed: tuple[str, ...]
+) -> dict[str, tuple[str, ...]]:
+    pipeline: dict[str, tuple[str, ...]] = {}
     for status in open_statuses:
         pipeline[status] = tuple(s for s in open_statuses + closed if s != status)
     for status in closed:

@@ -94,6 +94,9 @@ INSTALLED_APPS = [
     "sorl.thumbnail",
     "django_tables2",
     "khaos_sync.shop.apps.ShopConfig",
+    "khaos_sync.sync.core.apps.CoreConfig",
+    "khaos_sync.sync.catalogue.apps.CatalogueSyncConfig",
+    "khaos_sync.sync.customers.apps.CustomersSyncConfig",
 ]
 
 SITE_ID = 1
@@ -205,6 +208,8 @@ OSCAR_LINE_STATUS_PIPELINE = LINE_STATUS_PIPELINE
 OSCAR_ORDER_STATUS_CASCADE = ORDER_STATUS_CASCADE
 OSCAR_ALLOW_ANON_CHECKOUT = True
 KHAOS_SYNC_DEFAULT_VAT_RATE = Decimal(SHOP["default_vat_rate"])
+# The validated configuration, section by section, for the sync engine.
+KHAOS_SYNC = CONFIG.values
 
 LOGGING = {
     "version": 1,

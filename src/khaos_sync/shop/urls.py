@@ -11,7 +11,7 @@ urlpatterns = [
     path("health", health.liveness, name="health"),
     path("health/ready", health.readiness, name="health-ready"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include(apps.get_app_config("oscar").urls[0])),
+    path("", include(apps.get_app_config("oscar").urls[0])),  # type: ignore[attr-defined]
 ]
 
 if settings.SERVE_MEDIA:

@@ -26,7 +26,21 @@ class ProductTag(models.Model):
         return self.name
 
 
+def is_shown(published: bool, khaos_deleted: bool) -> bool:
+    """Listed in the shop: a person published it and Khaos has not deleted it."""
+    return published and not khaos_deleted
+
+
 class Product(AbstractProduct):
+    # ``is_public`` (Oscar's flag, which every storefront view checks) is derived:
+    # the person's decision is kept in ``published`` so that a Khaos deletion can
+    # hide a product and an un-deletion bring it back without losing that decision.
+    published = models.BooleanField(
+        _("Published"), default=True, help_text=_("A person's decision to show it.")
+    )
+    khaos_deleted = models.BooleanField(
+        _("Deleted in Khaos"), default=False, help_text=_("Hidden while Khaos says DELETED.")
+    )
     summary = models.TextField(_("Summary"), blank=True)
     vat_rate = models.DecimalField(
         _("VAT rate (%)"),
@@ -38,6 +52,31 @@ class Product(AbstractProduct):
     )
     meta_keywords = models.CharField(_("Meta keywords"), max_length=500, blank=True)
     tags = models.ManyToManyField(ProductTag, blank=True, related_name="products")
+    barcodes = models.CharField(
+        _("Barcodes"), max_length=500, blank=True, help_text=_("Space separated, searchable.")
+    )
+    # Shipping data as Khaos holds it (kg and cm); columns so couriers' rules can use them.
+    weight = models.DecimalField(_("Weight"), max_digits=12, decimal_places=4, null=True, blank=True)
+    height = models.DecimalField(_("Height"), max_digits=12, decimal_places=4, null=True, blank=True)
+    width = models.DecimalField(_("Width"), max_digits=12, decimal_places=4, null=True, blank=True)
+    depth = models.DecimalField(_("Depth"), max_digits=12, decimal_places=4, null=True, blank=True)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):  # type: ignore[no-untyped-def]
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_is_public = instance.__dict__.get("is_public")
+        return instance
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # A form or script that flips ``is_public`` directly expresses a publish
+        # decision; record it, then derive what the storefront may show.
+        if self._state.adding and not hasattr(self, "_loaded_is_public"):
+            self.published = self.published and self.is_public
+        elif self.is_public != getattr(self, "_loaded_is_public", self.is_public):
+            self.published = self.is_public
+        self.is_public = is_shown(self.published, self.khaos_deleted)
+        super().save(*args, **kwargs)
+        self._loaded_is_public = self.is_public
 
 
 from oscar.apps.catalogue.models import *  # noqa: E402,F403  Oscar's documented fork pattern

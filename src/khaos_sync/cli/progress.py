@@ -1,0 +1,18 @@
+"""Progress bars for long commands (on stderr, so stdout stays parseable)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from tqdm import tqdm
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+    bar = tqdm(total=total, desc=description, unit="item", file=sys.stderr, leave=True)
+    try:
+        yield bar.update
+    finally:
+        bar.close()

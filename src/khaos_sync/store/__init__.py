@@ -1,0 +1,1 @@
+"""Shop adapter: everything that writes Oscar's models, loaded with ``get_model``."""

@@ -1,0 +1,389 @@
+"""Writing product specs into Oscar's catalogue, a batch at a time.
+
+Bulk statements instead of per-object saves (tens of times faster on a large
+catalogue), one transaction per batch. Oscar's ``Product.save`` derives the
+slug and the storefront visibility; bulk writes bypass it, so both are set
+here with the same functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from oscar.core.loading import get_model
+from oscar.core.utils import slugify
+
+from khaos_sync.mappers.products import CHILD, PARENT, PRESENTATION_FIELDS, ProductSpec
+from khaos_sync.shop.oscar_apps.catalogue.models import is_shown
+from khaos_sync.sync.catalogue.models import BundleComponent, ProductBinding, UpstreamChange
+
+Product = get_model("catalogue", "Product")
+ProductClass = get_model("catalogue", "ProductClass")
+ProductAttribute = get_model("catalogue", "ProductAttribute")
+ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
+ProductCategory = get_model("catalogue", "ProductCategory")
+ProductTag = get_model("catalogue", "ProductTag")
+StockRecord = get_model("partner", "StockRecord")
+
+PRODUCT_CLASS_NAME = "Khaos item"
+# Product columns Khaos always masters, and the presentation columns it fills
+# until a person takes them over.
+KHAOS_COLUMNS = (
+    "upc", "vat_rate", "khaos_deleted", "is_public", "barcodes",
+    "weight", "height", "width", "depth", "structure", "parent_id",
+)  # fmt: skip
+PRESENTATION_COLUMNS = (
+    "title",
+    "summary",
+    "description",
+    "meta_title",
+    "meta_description",
+    "meta_keywords",
+)
+BINDING_FIELDS = (
+    "stock_code", "parent_stock_id", "structure", "synced_hash", "synced_at", "khaos_values",
+    "image_files", "discontinued", "run_to_zero", "stock_controlled", "sales_multiple",
+    "max_display_qty", "availability_text", "lead_time_days",
+)  # fmt: skip
+
+
+@dataclass
+class CatalogueContext:
+    """Lookups shared by every batch of a run."""
+
+    product_class: Any
+    partners: list[Any]
+    category_ids: dict[str, int]  # Khaos category id -> shop category id
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class BatchResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    changed_product_ids: list[int] = field(default_factory=list)
+    changed_stock_ids: list[str] = field(default_factory=list)
+
+
+def khaos_product_class() -> Any:
+    product_class, _ = ProductClass.objects.get_or_create(
+        name=PRODUCT_CLASS_NAME, defaults={"requires_shipping": True, "track_stock": True}
+    )
+    return product_class
+
+
+def load_attributes(ctx: CatalogueContext) -> None:
+    for attribute in ProductAttribute.objects.filter(product_class=ctx.product_class):
+        ctx.attributes[attribute.code] = attribute
+
+
+def attribute_for(ctx: CatalogueContext, name: str) -> Any:
+    """One text attribute per SCS heading or UDA name, created on first use."""
+    code = slugify(name).replace("-", "_") or "option"
+    if code[0].isdigit():
+        code = f"a_{code}"
+    if code not in ctx.attributes:
+        ctx.attributes[code], _ = ProductAttribute.objects.get_or_create(
+            product_class=ctx.product_class, code=code, defaults={"name": name, "type": "text"}
+        )
+    return ctx.attributes[code]
+
+
+def apply_specs(specs: Sequence[ProductSpec], ctx: CatalogueContext) -> BatchResult:
+    """Apply a batch of specs (parents before their variants). Call inside a transaction."""
+    now = timezone.now()
+    result = BatchResult()
+    bindings = {
+        b.stock_id: b
+        for b in ProductBinding.objects.filter(stock_id__in=[s.stock_id for s in specs])
+    }
+    changed = [
+        s
+        for s in specs
+        if bindings.get(s.stock_id) is None or bindings[s.stock_id].synced_hash != s.fingerprint
+    ]
+    result.unchanged = len(specs) - len(changed)
+    if not changed:
+        return result
+    products = resolve_products(changed, bindings, ctx, now, result)
+    write_stock_records(changed, products, ctx)
+    write_attributes(changed, products, ctx)
+    owned = {
+        s.stock_id: set(bindings[s.stock_id].owned_fields)
+        for s in changed
+        if s.stock_id in bindings
+    }
+    write_tags(changed, products, owned)
+    write_categories(changed, products, owned, ctx)
+    write_bindings(changed, products, bindings, now)
+    write_bundles(changed)
+    result.changed_product_ids = [products[s.stock_id].pk for s in changed]
+    result.changed_stock_ids = [s.stock_id for s in changed]
+    return result
+
+
+def resolve_products(
+    specs: Sequence[ProductSpec],
+    bindings: dict[str, ProductBinding],
+    ctx: CatalogueContext,
+    now: datetime,
+    result: BatchResult,
+) -> dict[str, Any]:
+    """The product of each spec: bound, adopted by SKU, or new (parents first)."""
+    bound_ids = [bindings[s.stock_id].product_id for s in specs if s.stock_id in bindings]
+    products = {p.pk: p for p in Product.objects.filter(pk__in=bound_ids)}
+    by_stock_id: dict[str, Any] = {
+        s.stock_id: products[bindings[s.stock_id].product_id]
+        for s in specs
+        if s.stock_id in bindings and bindings[s.stock_id].product_id in products
+    }
+    unbound = [s for s in specs if s.stock_id not in by_stock_id]
+    adopted = {
+        p.upc: p
+        for p in Product.objects.filter(upc__in=[s.sku for s in unbound], khaos__isnull=True)
+    }
+    parents = parent_products(specs, by_stock_id)
+    for wave in (lambda s: s.structure != CHILD, lambda s: s.structure == CHILD):
+        wave_specs = [s for s in specs if wave(s)]
+        new = []
+        for spec in wave_specs:
+            product = by_stock_id.get(spec.stock_id) or adopted.get(spec.sku)
+            owned = (
+                set(bindings[spec.stock_id].owned_fields) if spec.stock_id in bindings else set()
+            )
+            if product is None:
+                product = Product(published=False, date_created=now, rating=None)
+                new.append(product)
+            elif spec.stock_id in bindings:
+                hold_owned_changes(spec, bindings[spec.stock_id], owned, now)
+            fill_product(product, spec, owned, {**parents, **by_stock_id}, ctx, now)
+            by_stock_id[spec.stock_id] = product
+        Product.objects.bulk_create(new)
+        existing = [
+            by_stock_id[s.stock_id] for s in wave_specs if by_stock_id[s.stock_id] not in new
+        ]
+        if existing:
+            Product.objects.bulk_update(
+                existing,
+                [*KHAOS_COLUMNS, *PRESENTATION_COLUMNS, "slug", "product_class", "date_updated"],
+            )
+        result.created += len(new)
+        result.updated += len(existing)
+    return by_stock_id
+
+
+def parent_products(specs: Sequence[ProductSpec], known: dict[str, Any]) -> dict[str, Any]:
+    """Parents of variants in this batch whose parent is not in it (unchanged)."""
+    missing = {s.parent_stock_id for s in specs if s.parent_stock_id} - {s.stock_id for s in specs}
+    if not missing:
+        return {}
+    bindings = ProductBinding.objects.filter(stock_id__in=missing).select_related("product")
+    return {b.stock_id: b.product for b in bindings}
+
+
+def fill_product(
+    product: Any,
+    spec: ProductSpec,
+    owned: set[str],
+    by_stock_id: dict[str, Any],
+    ctx: CatalogueContext,
+    now: datetime,
+) -> None:
+    product.upc = spec.sku
+    product.structure = spec.structure
+    product.parent_id = by_stock_id[spec.parent_stock_id].pk if spec.parent_stock_id else None
+    product.product_class = None if spec.structure == CHILD else ctx.product_class
+    product.vat_rate = spec.vat_rate
+    product.khaos_deleted = spec.khaos_deleted
+    product.is_public = is_shown(product.published, spec.khaos_deleted)
+    product.barcodes = " ".join(spec.barcodes)[:500]
+    for name in ("weight", "height", "width", "depth"):
+        setattr(product, name, getattr(spec, name))
+    for name in PRESENTATION_COLUMNS:
+        if name not in owned:
+            setattr(product, name, getattr(spec, name))
+    if not product.slug or "title" not in owned:
+        product.slug = slugify(product.title)[:255] or slugify(spec.sku)
+    product.date_updated = now
+
+
+def hold_owned_changes(
+    spec: ProductSpec, binding: ProductBinding, owned: set[str], now: datetime
+) -> None:
+    """Khaos changed a field a person owns: keep the new value as a pending change."""
+    incoming = spec.presentation()
+    for name in PRESENTATION_FIELDS:
+        if name in owned and incoming[name] != binding.khaos_values.get(name):
+            UpstreamChange.objects.update_or_create(
+                binding=binding,
+                field=name,
+                state=UpstreamChange.State.PENDING,
+                defaults={"value": incoming[name], "received_at": now},
+            )
+
+
+def write_stock_records(
+    specs: Sequence[ProductSpec], products: dict[str, Any], ctx: CatalogueContext
+) -> None:
+    """One record per configured site partner; Khaos's gross price on each."""
+    sellable = [s for s in specs if s.structure != PARENT]
+    ids = [products[s.stock_id].pk for s in sellable]
+    existing = {
+        (r.product_id, r.partner_id): r for r in StockRecord.objects.filter(product_id__in=ids)
+    }
+    new, changed = [], []
+    for spec in sellable:
+        product_id = products[spec.stock_id].pk
+        for partner in ctx.partners:
+            record = existing.get((product_id, partner.pk))
+            if record is None:
+                new.append(
+                    StockRecord(
+                        product_id=product_id,
+                        partner=partner,
+                        partner_sku=spec.sku,
+                        price=spec.price_incl_tax,
+                        price_currency="GBP",
+                        num_in_stock=0,
+                    )
+                )
+            elif (record.price, record.partner_sku) != (spec.price_incl_tax, spec.sku):
+                record.price, record.partner_sku = spec.price_incl_tax, spec.sku
+                changed.append(record)
+    StockRecord.objects.bulk_create(new)
+    StockRecord.objects.bulk_update(changed, ["price", "partner_sku"])
+
+
+def write_attributes(
+    specs: Sequence[ProductSpec], products: dict[str, Any], ctx: CatalogueContext
+) -> None:
+    """Variant options (one per SCS heading) and UDAs configured as attributes."""
+    values = []
+    for spec in specs:
+        for name, value in (*spec.options, *spec.attributes):
+            values.append(
+                ProductAttributeValue(
+                    product=products[spec.stock_id],
+                    attribute=attribute_for(ctx, name),
+                    value_text=value,
+                )
+            )
+    ids = [products[s.stock_id].pk for s in specs]
+    managed = ProductAttribute.objects.filter(product_class=ctx.product_class)
+    ProductAttributeValue.objects.filter(product_id__in=ids, attribute__in=managed).delete()
+    ProductAttributeValue.objects.bulk_create(values)
+
+
+def tag_ids(names: Iterable[str]) -> dict[str, int]:
+    wanted = set(names)
+    if not wanted:
+        return {}
+    ProductTag.objects.bulk_create([ProductTag(name=n) for n in wanted], ignore_conflicts=True)
+    return dict(ProductTag.objects.filter(name__in=wanted).values_list("name", "pk"))
+
+
+def write_tags(
+    specs: Sequence[ProductSpec], products: dict[str, Any], owned: dict[str, set[str]]
+) -> None:
+    targets = [s for s in specs if "tags" not in owned.get(s.stock_id, set())]
+    ids = tag_ids(tag for s in targets for tag in s.tags)
+    through = Product.tags.through
+    through.objects.filter(product_id__in=[products[s.stock_id].pk for s in targets]).delete()
+    through.objects.bulk_create(
+        [
+            through(product_id=products[s.stock_id].pk, producttag_id=ids[t])
+            for s in targets
+            for t in s.tags
+        ]
+    )
+
+
+def write_categories(
+    specs: Sequence[ProductSpec],
+    products: dict[str, Any],
+    owned: dict[str, set[str]],
+    ctx: CatalogueContext,
+) -> None:
+    targets = [
+        s
+        for s in specs
+        if s.structure != CHILD and "categories" not in owned.get(s.stock_id, set())
+    ]
+    ProductCategory.objects.filter(
+        product_id__in=[products[s.stock_id].pk for s in targets]
+    ).delete()
+    ProductCategory.objects.bulk_create(
+        [
+            ProductCategory(product_id=products[s.stock_id].pk, category_id=ctx.category_ids[c])
+            for s in targets
+            for c in s.categories
+            if c in ctx.category_ids
+        ]
+    )
+
+
+def binding_values(spec: ProductSpec, now: datetime) -> dict[str, Any]:
+    return {
+        "stock_code": spec.sku,
+        "parent_stock_id": spec.parent_stock_id or "",
+        "structure": spec.structure,
+        "synced_hash": spec.fingerprint,
+        "synced_at": now,
+        "khaos_values": spec.presentation(),
+        "image_files": list(spec.image_files),
+        "discontinued": spec.discontinued,
+        "run_to_zero": spec.run_to_zero,
+        "stock_controlled": spec.stock_controlled,
+        "sales_multiple": spec.sales_multiple,
+        "max_display_qty": spec.max_display_qty,
+        "availability_text": spec.availability_text[:255],
+        "lead_time_days": spec.lead_time_days,
+    }
+
+
+def write_bindings(
+    specs: Sequence[ProductSpec],
+    products: dict[str, Any],
+    bindings: dict[str, ProductBinding],
+    now: datetime,
+) -> None:
+    new, changed = [], []
+    for spec in specs:
+        values = binding_values(spec, now)
+        binding = bindings.get(spec.stock_id)
+        if binding is None:
+            binding = ProductBinding(
+                stock_id=spec.stock_id, product=products[spec.stock_id], **values
+            )
+            bindings[spec.stock_id] = binding
+            new.append(binding)
+        else:
+            for name, value in values.items():
+                setattr(binding, name, value)
+            changed.append(binding)
+    ProductBinding.objects.bulk_create(new)
+    ProductBinding.objects.bulk_update(changed, list(BINDING_FIELDS))
+    # bulk_create on SQLite/PostgreSQL returns primary keys, which bundles need below.
+
+
+def write_bundles(specs: Sequence[ProductSpec]) -> None:
+    bindings = ProductBinding.objects.filter(stock_id__in=[s.stock_id for s in specs]).only(
+        "pk", "stock_id"
+    )
+    by_stock_id = {b.stock_id: b for b in bindings}
+    BundleComponent.objects.filter(bundle__in=by_stock_id.values()).delete()
+    BundleComponent.objects.bulk_create(
+        [
+            BundleComponent(
+                bundle=by_stock_id[s.stock_id], component_code=code, quantity=Decimal(qty)
+            )
+            for s in specs
+            for code, qty in dict(s.pack_components).items()
+        ]
+    )

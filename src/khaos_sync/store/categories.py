@@ -1,0 +1,63 @@
+"""Writing the Khaos web category tree into Oscar's (treebeard) categories.
+
+Categories are few (hundreds), so they are saved one by one through treebeard,
+which keeps its materialised paths consistent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from khaos_sync.mappers.categories import CategorySpec
+from khaos_sync.sync.catalogue.models import CategoryBinding
+
+Category = get_model("catalogue", "Category")
+
+
+def spec_hash(spec: CategorySpec) -> str:
+    return hashlib.sha256(json.dumps(asdict(spec), sort_keys=True).encode()).hexdigest()
+
+
+def sync_categories(specs: Sequence[CategorySpec]) -> tuple[dict[str, int], int]:
+    """Create or update each category (parents first); return id map and change count."""
+    bindings = {b.khaos_id: b for b in CategoryBinding.objects.select_related("category")}
+    categories: dict[str, Any] = {k: b.category for k, b in bindings.items()}
+    changes = 0
+    for spec in specs:
+        binding = bindings.get(spec.khaos_id)
+        if binding is not None and binding.synced_hash == spec_hash(spec):
+            continue
+        parent = categories.get(spec.parent_khaos_id) if spec.parent_khaos_id else None
+        categories[spec.khaos_id] = place_category(spec, binding, parent)
+        CategoryBinding.objects.update_or_create(
+            khaos_id=spec.khaos_id,
+            defaults={
+                "category": categories[spec.khaos_id],
+                "synced_hash": spec_hash(spec),
+                "synced_at": timezone.now(),
+            },
+        )
+        changes += 1
+    return {k: c.pk for k, c in categories.items()}, changes
+
+
+def place_category(spec: CategorySpec, binding: CategoryBinding | None, parent: Any) -> Any:
+    if binding is None:
+        fields = {"name": spec.name, "description": spec.description}
+        return parent.add_child(**fields) if parent else Category.add_root(**fields)
+    category = binding.category
+    category.name, category.description = spec.name, spec.description
+    category.save()
+    current_parent = category.get_parent()
+    if parent is not None and (current_parent is None or current_parent.pk != parent.pk):
+        category.move(parent, pos="last-child")
+    elif parent is None and current_parent is not None:
+        category.move(Category.get_first_root_node(), pos="last-sibling")
+    return Category.objects.get(pk=category.pk)

@@ -1,0 +1,1 @@
+"""Catalogue flow: Khaos stock items and web categories into Oscar products."""

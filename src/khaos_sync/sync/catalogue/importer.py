@@ -1,0 +1,278 @@
+"""The catalogue importer: fetch → skip if unchanged → dependencies first → map → save in bulk → bind.
+
+Khaos is asked what changed (GetStockList, cheap), details come in chunks
+(ExportStock), and each batch of products is written in its own transaction,
+so one bad item is logged and skipped without rolling back the others.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from khaos_sync.mappers.categories import Memberships, category_specs, memberships
+from khaos_sync.mappers.products import MappingOptions, ProductSpec, map_stock_item
+from khaos_sync.protocol.client import KhaosClient
+from khaos_sync.protocol.documents.stock import StockItem, iter_stock_items
+from khaos_sync.protocol.documents.web_categories import parse_web_categories
+from khaos_sync.protocol.errors import KhaosError, TransientError
+from khaos_sync.shop.search import index_updates_paused
+from khaos_sync.store import catalogue as store
+from khaos_sync.store.categories import sync_categories
+from khaos_sync.store.recommendations import link_recommendations
+from khaos_sync.store.search_index import reindex_products
+from khaos_sync.store.sites import web_partners
+from khaos_sync.sync.catalogue.models import ProductBinding
+from khaos_sync.sync.core.cursors import advance_cursor, read_cursor
+from khaos_sync.sync.core.runs import RunRecorder, resolve_failures
+
+log = logging.getLogger(__name__)
+
+CURSOR = "catalogue"
+EVERYTHING_SINCE = date(1900, 1, 1)
+DATE_REVISION = 0
+DATE_MOVEMENT = 2
+STOCK_CODE = 1
+
+
+@dataclass
+class Group:
+    """One Khaos stock item and its specs (an SCS parent with its variants)."""
+
+    item: StockItem
+    specs: list[ProductSpec]
+
+
+Progress = Callable[[int], None]
+
+
+def mapping_options() -> MappingOptions:
+    catalogue = settings.KHAOS_SYNC["catalogue"]
+    return MappingOptions(
+        default_vat_rate=Decimal(settings.KHAOS_SYNC_DEFAULT_VAT_RATE),
+        uda_modes=catalogue["uda_modes"],
+        category_fallback=catalogue["category_fallback"],
+    )
+
+
+class CatalogueImporter:
+    def __init__(self, client: KhaosClient, recorder: RunRecorder) -> None:
+        self.client = client
+        self.recorder = recorder
+        config = settings.KHAOS_SYNC["catalogue"]
+        self.chunk_size: int = config["export_chunk"]
+        self.batch_size: int = config["batch_size"]
+        self.buffer = timedelta(minutes=config["change_buffer_minutes"])
+        self.options = mapping_options()
+        self.changed_product_ids: list[int] = []
+        self.links: dict[str, tuple[tuple[str, int], ...]] = {}
+
+    # --- the run ---
+
+    def run_from_khaos(self, *, full: bool, progress: Progress | None = None) -> None:
+        started = timezone.now()
+        ctx, members = self.prepare()
+        codes = self.codes_to_fetch(full, members)
+        self.recorder.summary["codes"] = len(codes)
+        self.import_items(self.fetch_items(codes, progress), ctx, members)
+        advance_cursor(CURSOR, started)
+
+    def run_codes(self, codes: Sequence[str]) -> None:
+        """Re-import named items now (a retry from the dashboard)."""
+        ctx, members = self.prepare()
+        self.import_items(self.fetch_items(list(codes), None), ctx, members)
+
+    def run_from_items(self, items: Iterable[StockItem], progress: Progress | None = None) -> None:
+        """The same pipeline for stock items read from export files."""
+        ctx, members = self.prepare(with_categories=False)
+        self.import_items(counted(items, progress), ctx, members)
+
+    def prepare(
+        self, *, with_categories: bool = True
+    ) -> tuple[store.CatalogueContext, Memberships]:
+        partners = web_partners(self.client if with_categories else None)
+        members = Memberships()
+        category_ids: dict[str, int] = {}
+        if with_categories:
+            category_ids, members = self.import_categories()
+        ctx = store.CatalogueContext(
+            product_class=store.khaos_product_class(), partners=partners, category_ids=category_ids
+        )
+        store.load_attributes(ctx)
+        return ctx, members
+
+    def import_categories(self) -> tuple[dict[str, int], Memberships]:
+        website = settings.KHAOS_SYNC["khaos"]["website_name"]
+        document = self.call(lambda: self.client.export_web_categories(website=website))
+        tree = parse_web_categories(document)
+        category_ids, changes = sync_categories(category_specs(tree))
+        self.recorder.summary["categories_changed"] = changes
+        return category_ids, memberships(tree)
+
+    # --- what to fetch ---
+
+    def codes_to_fetch(self, full: bool, members: Memberships) -> list[str]:
+        since = None if full else read_cursor(CURSOR, buffer=self.buffer)
+        if since is None:
+            return self.changed_codes(EVERYTHING_SINCE, (DATE_REVISION,))
+        codes = self.changed_codes(since, (DATE_REVISION, DATE_MOVEMENT))
+        return sorted(set(codes) | self.codes_with_new_categories(members))
+
+    def changed_codes(self, since: date | datetime, date_types: Sequence[int]) -> list[str]:
+        """Codes changed since ``since``, variants collapsed to their SCS parent."""
+        codes: dict[str, None] = {}
+        for date_type in date_types:
+            listing = self.call(
+                lambda dt=date_type: self.client.get_stock_list(date_type=dt, date_value=since)
+            )
+            for entry in listing.entries:
+                codes.setdefault(entry.parent_code or entry.stock_code, None)
+        return list(codes)
+
+    def codes_with_new_categories(self, members: Memberships) -> set[str]:
+        """Bound items whose category membership changed though the item did not."""
+        stale = set()
+        rows = ProductBinding.objects.exclude(structure="child").values_list(
+            "stock_id", "stock_code", "khaos_values"
+        )
+        for stock_id, code, values in rows.iterator(chunk_size=2000):
+            if "categories" in values and list(members.of(stock_id, code)) != sorted(
+                values["categories"]
+            ):
+                stale.add(code)
+        return stale
+
+    # --- fetching ---
+
+    def fetch_items(self, codes: Sequence[str], progress: Progress | None) -> Iterator[StockItem]:
+        pending = [
+            list(codes[i : i + self.chunk_size]) for i in range(0, len(codes), self.chunk_size)
+        ]
+        while pending:
+            chunk = pending.pop(0)
+            try:
+                document = self.call(
+                    lambda c=chunk: self.client.export_stock(
+                        stock_code=",".join(c), mapping_type=STOCK_CODE
+                    )
+                )
+            except TransientError as exc:
+                if len(chunk) == 1:
+                    self.recorder.fail(chunk[0], f"ExportStock StockCode={chunk[0]}", exc)
+                    continue
+                # A large export timed out: ask again for half as much at a time.
+                half = len(chunk) // 2
+                pending[:0] = [chunk[:half], chunk[half:]]
+                log.info("export chunk halved", extra={"size": half, "error": str(exc)})
+                continue
+            yield from self.parse_chunk(document, chunk)
+            if progress:
+                progress(len(chunk))
+
+    def parse_chunk(self, document: str, chunk: list[str]) -> Iterator[StockItem]:
+        try:
+            yield from iter_stock_items(document.encode("utf-8"))
+        except KhaosError as exc:
+            # The raw document is kept so it can be inspected and replayed.
+            self.recorder.fail(f"ExportStock {chunk[0]}…{chunk[-1]}", document, exc)
+
+    def call(self, request: Callable[[], Any]) -> Any:
+        self.recorder.call_made()
+        return request()
+
+    # --- applying ---
+
+    def import_items(
+        self, items: Iterable[StockItem], ctx: store.CatalogueContext, members: Memberships
+    ) -> None:
+        def member_of(item: StockItem) -> tuple[str, ...]:
+            return members.of(item.stock_id, item.stock_code)
+
+        with index_updates_paused():
+            for batch in batched(self.groups(items, member_of), self.batch_size):
+                self.apply_batch(batch, ctx)
+            self.finish()
+
+    def groups(
+        self, items: Iterable[StockItem], member_of: Callable[[StockItem], tuple[str, ...]]
+    ) -> Iterator[Group]:
+        for item in items:
+            try:
+                yield Group(item, list(map_stock_item(item, self.options, member_of)))
+            except ValueError as exc:
+                self.recorder.fail(item_key(item), raw_item(item), exc)
+
+    def apply_batch(self, batch: list[Group], ctx: store.CatalogueContext) -> None:
+        try:
+            with transaction.atomic():
+                self.write([spec for group in batch for spec in group.specs], ctx)
+        except Exception:
+            if len(batch) == 1:
+                raise
+            # Find the bad item: apply each on its own so the others still land.
+            for group in batch:
+                self.apply_group(group, ctx)
+            return
+        resolve_failures("catalogue", [item_key(g.item) for g in batch])
+
+    def apply_group(self, group: Group, ctx: store.CatalogueContext) -> None:
+        try:
+            with transaction.atomic():
+                self.write(group.specs, ctx)
+        except Exception as exc:  # any database or data error: log the item, go on
+            self.recorder.fail(item_key(group.item), raw_item(group.item), exc)
+
+    def write(self, specs: list[ProductSpec], ctx: store.CatalogueContext) -> None:
+        result = store.apply_specs(specs, ctx)
+        self.recorder.count("created", result.created)
+        self.recorder.count("updated", result.updated)
+        self.recorder.count("unchanged", result.unchanged)
+        self.changed_product_ids += result.changed_product_ids
+        changed = set(result.changed_stock_ids)
+        for spec in specs:
+            if spec.stock_id in changed:
+                self.links[spec.stock_id] = spec.recommendations
+
+    def finish(self) -> None:
+        """Work that needs the whole run: links between items, the search index."""
+        if self.links:
+            link_recommendations(self.links)
+        reindex_products(self.changed_product_ids)
+
+
+def batched(groups: Iterable[Group], size: int) -> Iterator[list[Group]]:
+    batch: list[Group] = []
+    count = 0
+    for group in groups:
+        batch.append(group)
+        count += len(group.specs)
+        if count >= size:
+            yield batch
+            batch, count = [], 0
+    if batch:
+        yield batch
+
+
+def counted(items: Iterable[StockItem], progress: Progress | None) -> Iterator[StockItem]:
+    for item in items:
+        yield item
+        if progress:
+            progress(1)
+
+
+def item_key(item: StockItem) -> str:
+    # The code, because it is what ExportStock needs to fetch the item again.
+    return item.stock_code or item.stock_id or "?"
+
+
+def raw_item(item: StockItem) -> str:
+    return json.dumps(asdict(item), default=str, ensure_ascii=False)

@@ -1,0 +1,97 @@
+"""Run log, failed items, cursors and flow locks shared by every flow."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Flow(models.TextChoices):
+    CATALOGUE = "catalogue", "Catalogue"
+    STOCK = "stock", "Stock levels"
+    ORDERS = "orders", "Order export"
+    STATUS = "status", "Order status"
+    CUSTOMERS = "customers", "Customer import"
+    IMAGES = "images", "Images"
+
+
+class SyncRun(models.Model):
+    """One execution of a flow, with what it did."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        PARTIAL = "partial", "Succeeded with failed items"
+        FAILED = "failed", "Failed"
+
+    flow = models.CharField(max_length=20, choices=Flow.choices, db_index=True)
+    started_at = models.DateTimeField(db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    khaos_calls = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.flow} run {self.pk} ({self.outcome})"
+
+    @property
+    def duration(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+class FailedItem(models.Model):
+    """One item a flow could not process: its raw payload and traceback, for replay."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        RETRYING = "retrying", "Queued for retry"
+        RESOLVED = "resolved", "Resolved"
+
+    run = models.ForeignKey(SyncRun, null=True, on_delete=models.SET_NULL, related_name="failures")
+    flow = models.CharField(max_length=20, choices=Flow.choices, db_index=True)
+    key = models.CharField(max_length=255, db_index=True, help_text="Khaos id or shop reference")
+    payload = models.TextField(blank=True, help_text="The raw item as received or sent")
+    error = models.TextField()
+    traceback = models.TextField(blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    attempts = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["flow", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.flow} {self.key}: {self.error[:60]}"
+
+
+class Cursor(models.Model):
+    """Where a flow's "changed since" window starts next time."""
+
+    name = models.CharField(max_length=50, unique=True)
+    value = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.value.isoformat()}"
+
+
+class FlowLock(models.Model):
+    """A lease that keeps a flow from running twice at once, across machines."""
+
+    name = models.CharField(max_length=50, unique=True)
+    holder = models.CharField(max_length=255, blank=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} held by {self.holder or 'nobody'} until {self.expires_at}"

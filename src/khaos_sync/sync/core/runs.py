@@ -1,0 +1,105 @@
+"""Recording what a flow run did: counts, Khaos calls, failed items with payloads."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from khaos_sync.sync.core.models import FailedItem, SyncRun
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunRecorder:
+    """Counts kept in memory and written once at the end (one row per run)."""
+
+    run: SyncRun
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
+    )
+    khaos_calls: int = 0
+    summary: dict[str, object] = field(default_factory=dict)
+
+    def count(self, outcome: str, n: int = 1) -> None:
+        self.counts[outcome] += n
+
+    def call_made(self, n: int = 1) -> None:
+        self.khaos_calls += n
+
+    def fail(self, key: str, payload: str | bytes, error: BaseException) -> FailedItem:
+        """Log a failed item for replay; the run goes on with the next one."""
+        self.counts["failed"] += 1
+        text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload
+        log.warning(
+            "item failed",
+            extra={"flow": self.run.flow, "key": key, "error": str(error), "run": self.run.pk},
+        )
+        return record_failure(self.run.flow, key, text, error, run=self.run)
+
+
+def record_failure(
+    flow: str, key: str, payload: str, error: BaseException, *, run: SyncRun | None = None
+) -> FailedItem:
+    """One open failure per flow and key: a repeat bumps attempts instead of piling up."""
+    trace = "".join(traceback.format_exception(error))
+    existing = FailedItem.objects.filter(flow=flow, key=key).exclude(
+        state=FailedItem.State.RESOLVED
+    )
+    item = existing.first()
+    if item is None:
+        return FailedItem.objects.create(
+            run=run, flow=flow, key=key, payload=payload, error=str(error), traceback=trace
+        )
+    item.run, item.payload, item.error, item.traceback = run, payload, str(error), trace
+    item.state = FailedItem.State.OPEN
+    item.attempts += 1
+    item.save()
+    return item
+
+
+def resolve_failures(flow: str, keys: list[str]) -> int:
+    """An item that now went through is no longer a failure."""
+    if not keys:
+        return 0
+    return (
+        FailedItem.objects.filter(flow=flow, key__in=keys)
+        .exclude(state=FailedItem.State.RESOLVED)
+        .update(state=FailedItem.State.RESOLVED, updated_at=timezone.now())
+    )
+
+
+@contextmanager
+def recorded_run(flow: str) -> Iterator[RunRecorder]:
+    """Open a run row, yield a recorder, and close the row whatever happens."""
+    run = SyncRun.objects.create(flow=flow, started_at=timezone.now())
+    recorder = RunRecorder(run)
+    log.info("run started", extra={"flow": flow, "run": run.pk})
+    try:
+        yield recorder
+    except BaseException as exc:
+        finish(recorder, SyncRun.Outcome.FAILED, error=f"{type(exc).__name__}: {exc}")
+        raise
+    outcome = SyncRun.Outcome.PARTIAL if recorder.counts["failed"] else SyncRun.Outcome.SUCCEEDED
+    finish(recorder, outcome)
+
+
+def finish(recorder: RunRecorder, outcome: str, *, error: str = "") -> None:
+    run = recorder.run
+    run.finished_at = timezone.now()
+    run.outcome = outcome
+    run.error = error
+    run.khaos_calls = recorder.khaos_calls
+    run.summary = recorder.summary
+    for name, value in recorder.counts.items():
+        setattr(run, name, value)
+    run.save()
+    log.info(
+        "run finished",
+        extra={"flow": run.flow, "run": run.pk, "outcome": outcome, "counts": recorder.counts},
+    )

@@ -1,0 +1,1 @@
+"""Customers: Khaos company (URN) ↔ shop account bindings, and the one-time import."""
