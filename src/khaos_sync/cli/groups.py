@@ -8,9 +8,14 @@ from khaos_sync.cli.main import LazyGroup
 
 SYNC_COMMANDS = {
     "catalogue": "khaos_sync.cli.catalogue:sync_catalogue",
+    "stock": "khaos_sync.cli.stock:sync_stock",
+    "orders": "khaos_sync.cli.orders:sync_orders",
+    "status": "khaos_sync.cli.status:sync_status",
 }
 IMPORT_COMMANDS = {
     "stock": "khaos_sync.cli.catalogue:import_stock",
+    "customers": "khaos_sync.cli.customers:import_customers",
+    "images": "khaos_sync.cli.images:import_images",
 }
 DUMP_COMMANDS = {
     "catalogue": "khaos_sync.cli.catalogue:dump_catalogue",

@@ -25,6 +25,8 @@ COMMANDS: dict[str, str] = {
     "sync": "khaos_sync.cli.groups:sync",
     "import": "khaos_sync.cli.groups:import_",
     "dump": "khaos_sync.cli.groups:dump",
+    "worker": "khaos_sync.cli.worker:worker",
+    "check": "khaos_sync.cli.check:check",
 }
 
 

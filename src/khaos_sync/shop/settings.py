@@ -97,6 +97,11 @@ INSTALLED_APPS = [
     "khaos_sync.sync.core.apps.CoreConfig",
     "khaos_sync.sync.catalogue.apps.CatalogueSyncConfig",
     "khaos_sync.sync.customers.apps.CustomersSyncConfig",
+    "khaos_sync.sync.stock.apps.StockSyncConfig",
+    "khaos_sync.sync.orders.apps.OrdersSyncConfig",
+    "khaos_sync.sync.status.apps.StatusSyncConfig",
+    "khaos_sync.sync.images.apps.ImagesSyncConfig",
+    "khaos_sync.dashboard.apps.KhaosDashboardConfig",
 ]
 
 SITE_ID = 1

@@ -1,0 +1,1 @@
+"""The "Khaos" section of Oscar's dashboard."""
