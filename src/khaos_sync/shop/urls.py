@@ -7,7 +7,14 @@ from django.views.static import serve
 
 from khaos_sync.shop import health
 
+KHAOS_PAGES = ["catalogue", "stock", "orders", "status", "customers", "images"]
+
 urlpatterns = [
+    path("dashboard/khaos/", include("khaos_sync.dashboard.urls")),
+    *(
+        path(f"dashboard/khaos/{part}/", include(f"khaos_sync.sync.{part}.urls"))
+        for part in KHAOS_PAGES
+    ),
     path("health", health.liveness, name="health"),
     path("health/ready", health.readiness, name="health-ready"),
     path("i18n/", include("django.conf.urls.i18n")),
