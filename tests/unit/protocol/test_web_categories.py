@@ -1,0 +1,106 @@
+"""ExportWebCategories and ExportWebCategoriesEx2 documents."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from khaos_sync.protocol.documents.web_categories import (
+    parse_web_categories,
+    parse_web_categories_ex2,
+)
+from khaos_sync.protocol.errors import DocumentError
+
+
+def test_web_categories_sample(khaosws_samples: Path) -> None:
+    tree = parse_web_categories((khaosws_samples / "KSDXMLWebCategories.xml").read_bytes())
+    assert (tree.website_name, tree.website_id) == ("xxx", "00001_")
+    assert [c.name for c in tree.walk()] == [
+        "Top level category 1",
+        "Sub category",
+        "Sub category 2",
+        "Books",
+        "Paperbacks",
+    ]
+    top, books = tree.categories
+    assert top.deleted is True and books.deleted is False
+    assert (top.file_name, top.short_desc, top.long_desc) == (
+        "Image000.jpg",
+        "Short Description",
+        "LongDesc",
+    )
+    sub = top.children[0]
+    assert sub.parent_id == "A0001"
+    assert sub.item_codes == ("ABC1234", "CCC1111")
+    (member,) = sub.items
+    assert member.deleted is True
+    assert (member.stock_id, member.stock_code, member.category_stock_code) == (
+        "AAA1222",
+        "AAA1222",
+        "AAA1222",
+    )
+    assert member.sell_price == Decimal("999.99")
+    assert member.image_name == "MainImage" and member.canonical is True
+    assert member.scs_codes == ("AAA1222_1", "AAA1222_2", "AAA1222_3", "AAA1222_4")
+    assert member.web_teaser == "This is a web teaser of the stock item"
+    sub2 = top.children[1]
+    assert len(sub2.items) == 2 and sub2.items[0].stock_id is None
+    assert sub2.custom_properties == (("CUSTOM_PROPERTY_01", "ALPHA"), ("CUSTOM_PROPERTY_02", "-1"))
+    assert [i.stock_code for i in top.items] == ["AAA1222"]
+    assert books.children[0].item_codes == ("ABC1234", "RRR5555", "RRR5535", "RRR5545")
+    assert [(w.stock_id, w.stock_code, w.website_stock_code) for w in tree.website_items] == [
+        ("AAA1222", "ABC1234", "AAA1222"),
+        (None, "AAA1222", "AAA1222"),
+    ]
+
+
+def test_web_categories_ex2_sample(khaosws_samples: Path) -> None:
+    tree = parse_web_categories_ex2((khaosws_samples / "KSDXMLWebCategoriesEx2.xml").read_bytes())
+    assert (tree.website_name, tree.website_id) == ("KSDWeb", "7215")
+    assert [(c.id, c.name, c.parent_id) for c in tree.walk()] == [
+        ("7216", "Misc", None),
+        ("7218", "Etc", "7216"),
+        ("7217", "Other", None),
+    ]
+    misc, other = tree.categories
+    assert misc.file_name == "K:\\Images\\MiscItems.jpg"
+    assert ("META_TITLE", "Meta Title") in misc.custom_properties
+    etc = misc.children[0]
+    assert [i.stock_id for i in etc.items] == ["19653", "19654", "19655", "19656"]
+    assert etc.items[0].category_stock_code == "Etc Code"
+    assert etc.items[0].canonical is False and etc.items[0].sell_price == Decimal("0")
+    assert etc.items[1].short_desc is None  # not given for this membership
+    assert misc.items[0].canonical is True
+    assert other.items[0].short_desc == "Other  Description"
+    assert [w.website_stock_code for w in tree.website_items] == [
+        "MISCITEM",
+        "OTHERITEM",
+        "ETCITEM",
+        None,
+        None,
+        None,
+    ]
+    assert tree.website_items[3].long_desc == ""
+
+
+def test_retailer_with_no_categories() -> None:
+    tree = parse_web_categories('<WEBSITE NAME="Shop" ID="1"/>')
+    assert tree.categories == () and tree.website_items == () and list(tree.walk()) == []
+
+
+def test_unknown_tags_are_ignored_and_deep_nesting_kept() -> None:
+    tree = parse_web_categories(
+        '<WEBSITE NAME="S"><NEW_THING/><CATEGORY ID="1" NAME="a"><CATEGORY ID="2" NAME="b">'
+        '<CATEGORY ID="3" NAME="c &amp; d" DELETE="0"><ITEM> X1 </ITEM></CATEGORY>'
+        "</CATEGORY></CATEGORY></WEBSITE>"
+    )
+    deepest = tree.categories[0].children[0].children[0]
+    assert (deepest.name, deepest.parent_id, deepest.deleted) == ("c & d", "2", False)
+    assert deepest.item_codes == ("X1",)
+
+
+def test_wrong_document_is_refused() -> None:
+    with pytest.raises(DocumentError, match="root <WEBSITE>"):
+        parse_web_categories("<STOCK_ITEMS/>")
