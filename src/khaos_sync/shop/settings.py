@@ -79,7 +79,7 @@ INSTALLED_APPS = [
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
     "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
-    "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
+    "khaos_sync.shop.oscar_apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
     "oscar.apps.dashboard.pages.apps.PagesDashboardConfig",
@@ -203,6 +203,11 @@ if SHOP["search_backend"] in {"whoosh", "simple"}:
 # each batch, so saves made by a person in the dashboard are the only ones that
 # need indexing immediately.
 HAYSTACK_SIGNAL_PROCESSOR = "khaos_sync.shop.search.DashboardSignalProcessor"
+
+# The Khaos section of the dashboard menu; its entries check access themselves.
+from khaos_sync.dashboard.nav import KHAOS_NAVIGATION  # noqa: E402
+
+OSCAR_DASHBOARD_NAVIGATION = [*OSCAR_DASHBOARD_NAVIGATION, KHAOS_NAVIGATION]  # noqa: F405
 
 OSCAR_SHOP_NAME = SHOP["name"]
 OSCAR_DEFAULT_CURRENCY = "GBP"

@@ -19,6 +19,12 @@ def money(value: Decimal) -> str:
     return f"{value.quantize(Decimal('0.01'))}"
 
 
+def unit_price(value: Decimal) -> str:
+    """Item prices as Khaos holds them: at least 2 and up to 4 decimal places."""
+    four = value.quantize(Decimal("0.0001"))
+    return money(four) if four == four.quantize(Decimal("0.01")) else f"{four.normalize():f}"
+
+
 def plain(value: Decimal) -> str:
     """A decimal without trailing zeros, e.g. VAT rates (20, 17.5)."""
     text = format(value.normalize(), "f")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from khaos_sync.simulator.model import Item, Uda
-from khaos_sync.simulator.writers.common import document, flag, money, plain, sub, sub_cdata
+from khaos_sync.simulator.writers.common import document, flag, plain, sub, sub_cdata, unit_price
 
 TYPE_TAGS = ("STOCK_TTYPE", "STOCK_TYPE", "STOCK_MID_TYPE", "STOCK_SUB_TYPE")
 
@@ -76,9 +76,9 @@ def _identity(element: etree._Element, item: Item) -> None:
 
 def _prices(element: etree._Element, item: Item, *, with_is_net: bool) -> None:
     attrib = {"IS_NET": flag(item.is_net)} if with_is_net else {}
-    sub(element, "BUY_PRICE", money(item.buy_price), **attrib)
-    sub(element, "SELL_PRICE", money(item.sell_price), **attrib)
-    sub(element, "SELL_PRICE_WEB", money(item.sell_price_web) if item.sell_price_web else "0")
+    sub(element, "BUY_PRICE", unit_price(item.buy_price), **attrib)
+    sub(element, "SELL_PRICE", unit_price(item.sell_price), **attrib)
+    sub(element, "SELL_PRICE_WEB", unit_price(item.sell_price_web) if item.sell_price_web else "0")
 
 
 def _country_rates(element: etree._Element, item: Item) -> None:

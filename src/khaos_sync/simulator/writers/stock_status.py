@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from khaos_sync.simulator.model import Item
-from khaos_sync.simulator.writers.common import document, money, sub
+from khaos_sync.simulator.writers.common import document, sub, unit_price
 
 
 @dataclass
@@ -34,9 +34,9 @@ def _entry(entry: StockStatusEntry) -> etree._Element:
         attrib["OTHER_REF"] = item.other_ref
     attrib["DESC"] = item.description
     element = etree.Element("STOCK_ITEM", attrib)
-    sub(element, "BUY_PRICE", money(item.buy_price))
-    sub(element, "SELL_PRICE", money(item.sell_price))
-    sub(element, "WEBSELL_PRICE", money(item.sell_price_web))
+    sub(element, "BUY_PRICE", unit_price(item.buy_price))
+    sub(element, "SELL_PRICE", unit_price(item.sell_price))
+    sub(element, "WEBSELL_PRICE", unit_price(item.sell_price_web))
     sub(element, "SAFE_LEVEL", str(item.safe_level))
     sub(element, "MIN_LEVEL", str(item.min_level))
     sub(element, "LEVEL", str(entry.level))

@@ -26,7 +26,7 @@ def product_row(product: Any) -> dict[str, Any]:
         "name": product.title,
         "summary": product.summary,
         "price_incl_tax": money(price),
-        "vat_rate": None if product.vat_rate is None else str(product.vat_rate.normalize()),
+        "vat_rate": None if product.vat_rate is None else format(product.vat_rate.normalize(), "f"),
         "published": product.published,
         "khaos_deleted": product.khaos_deleted,
         "shown": product.is_public,

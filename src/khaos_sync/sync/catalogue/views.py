@@ -1,0 +1,80 @@
+"""Dashboard pages of the catalogue flow: the review queue and upstream changes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import ListView
+from oscar.core.loading import get_model
+
+from khaos_sync.sync.catalogue.models import UpstreamChange
+from khaos_sync.sync.catalogue.ownership import accept_change, dismiss_change
+
+Product = get_model("catalogue", "Product")
+staff_only = method_decorator(
+    staff_member_required(login_url=reverse_lazy("dashboard:login")), name="dispatch"
+)
+
+
+@staff_only
+class AwaitingReviewView(ListView):
+    """Products new from Khaos that nobody has published yet."""
+
+    template_name = "khaos/catalogue/review.html"
+    context_object_name = "products"
+    paginate_by = 50
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return (
+            Product.objects.filter(khaos__isnull=False, published=False)
+            .exclude(structure=Product.CHILD)
+            .select_related("khaos")
+            .order_by("-date_created", "upc")
+        )
+
+
+@staff_only
+class UpstreamChangesView(ListView):
+    template_name = "khaos/catalogue/changes.html"
+    context_object_name = "changes"
+    paginate_by = 50
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return (
+            UpstreamChange.objects.filter(state=UpstreamChange.State.PENDING)
+            .select_related("binding__product")
+            .order_by("-received_at")
+        )
+
+
+@staff_only
+class DecideChangeView(View):
+    """POST only: accept or dismiss one pending change, then go back where the person was."""
+
+    decide = staticmethod(accept_change)
+    verb = "accepted"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        change = get_object_or_404(UpstreamChange, pk=pk, state=UpstreamChange.State.PENDING)
+        self.decide(change, request.user)
+        messages.success(
+            request, f"Khaos change to {change.field} of {change.binding.stock_code} {self.verb}."
+        )
+        return HttpResponseRedirect(self.back_to(request))
+
+    def back_to(self, request: HttpRequest) -> str:
+        target = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            return target
+        return reverse("khaos-catalogue:changes")
+
+
+class DismissChangeView(DecideChangeView):
+    decide = staticmethod(dismiss_change)
+    verb = "dismissed"
