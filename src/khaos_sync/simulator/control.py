@@ -73,7 +73,7 @@ class Control:
             raise ControlError(f"no stock item with code {code!r}")
         return item
 
-    def edit_item(self, code: str, **changes: Any) -> Item:
+    def edit_item(self, code: str, /, **changes: Any) -> Item:
         """Change an item as a person would; ``deleted=True`` takes it off the web."""
         with self.store.write():
             item = self.item(code)

@@ -67,8 +67,10 @@ class BatchResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    changed_product_ids: list[int] = field(default_factory=list)
     changed_stock_ids: list[str] = field(default_factory=list)
+    # Products the storefront search must (re)index or forget; a product never
+    # shown needs neither, which spares the index a write per new draft.
+    index_ids: list[int] = field(default_factory=list)
 
 
 def khaos_product_class() -> Any:
@@ -111,6 +113,11 @@ def apply_specs(specs: Sequence[ProductSpec], ctx: CatalogueContext) -> BatchRes
     result.unchanged = len(specs) - len(changed)
     if not changed:
         return result
+    was_public = set(
+        ProductBinding.objects.filter(
+            stock_id__in=[s.stock_id for s in changed], product__is_public=True
+        ).values_list("stock_id", flat=True)
+    )
     products = resolve_products(changed, bindings, ctx, now, result)
     write_stock_records(changed, products, ctx)
     write_attributes(changed, products, ctx)
@@ -123,7 +130,11 @@ def apply_specs(specs: Sequence[ProductSpec], ctx: CatalogueContext) -> BatchRes
     write_categories(changed, products, owned, ctx)
     write_bindings(changed, products, bindings, now)
     write_bundles(changed)
-    result.changed_product_ids = [products[s.stock_id].pk for s in changed]
+    result.index_ids = [
+        products[s.stock_id].pk
+        for s in changed
+        if s.structure != CHILD and (products[s.stock_id].is_public or s.stock_id in was_public)
+    ]
     result.changed_stock_ids = [s.stock_id for s in changed]
     return result
 

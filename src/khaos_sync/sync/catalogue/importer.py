@@ -73,7 +73,7 @@ class CatalogueImporter:
         self.batch_size: int = config["batch_size"]
         self.buffer = timedelta(minutes=config["change_buffer_minutes"])
         self.options = mapping_options()
-        self.changed_product_ids: list[int] = []
+        self.index_ids: list[int] = []
         self.links: dict[str, tuple[tuple[str, int], ...]] = {}
 
     # --- the run ---
@@ -236,7 +236,7 @@ class CatalogueImporter:
         self.recorder.count("created", result.created)
         self.recorder.count("updated", result.updated)
         self.recorder.count("unchanged", result.unchanged)
-        self.changed_product_ids += result.changed_product_ids
+        self.index_ids += result.index_ids
         changed = set(result.changed_stock_ids)
         for spec in specs:
             if spec.stock_id in changed:
@@ -246,7 +246,7 @@ class CatalogueImporter:
         """Work that needs the whole run: links between items, the search index."""
         if self.links:
             link_recommendations(self.links)
-        reindex_products(self.changed_product_ids)
+        reindex_products(self.index_ids)
 
 
 def batched(groups: Iterable[Group], size: int) -> Iterator[list[Group]]:
