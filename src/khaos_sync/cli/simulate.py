@@ -174,7 +174,11 @@ def generate(db_path: Path, count: int, seed: int) -> None:
     store = Store(db_path)
     store.clear_catalogue()
     with tqdm(total=count, unit="item", disable=None) as bar:
-        result = generate_catalogue(store, count, seed, progress=bar.update)
+
+        def advance(n: int) -> None:
+            bar.update(n)
+
+        result = generate_catalogue(store, count, seed, progress=advance)
     click.echo(
         f"{result.items} items ({result.variants} sellable), {result.categories} categories, "
         f"{result.customers} customers in {result.elapsed_seconds:.1f}s"

@@ -1,0 +1,75 @@
+"""Dashboard pages of the customer import (staff only): the imports and each one's report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.generic import ListView
+
+from khaos_sync.sync.customers.models import CustomerImport, CustomerImportEntry
+from khaos_sync.sync.customers.report import meaning
+
+staff_only = method_decorator(
+    staff_member_required(login_url=reverse_lazy("dashboard:login")), name="dispatch"
+)
+
+
+@staff_only
+class ImportListView(ListView):  # type: ignore[type-arg]
+    template_name = "khaos/customers/imports.html"
+    context_object_name = "imports"
+    paginate_by = 20
+    queryset = CustomerImport.objects.all()
+
+
+@staff_only
+class ImportReportView(ListView):  # type: ignore[type-arg]
+    """Totals, skips by reason, and the records, filtered by outcome or reason."""
+
+    template_name = "khaos/customers/report.html"
+    context_object_name = "entries"
+    paginate_by = 100
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        self.customer_import = get_object_or_404(CustomerImport, pk=self.kwargs["pk"])
+        entries = CustomerImportEntry.objects.filter(customer_import=self.customer_import)
+        for name in ("outcome", "reason"):
+            value = self.request.GET.get(name)
+            if value:
+                entries = entries.filter(**{name: value})
+        return entries
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        record = self.customer_import
+        context["import"] = record
+        context["totals"] = sorted(record.totals.items())
+        context["reasons"] = [
+            (reason, meaning(reason), count) for reason, count in sorted(record.reasons.items())
+        ]
+        context["outcome"] = self.request.GET.get("outcome", "")
+        context["reason"] = self.request.GET.get("reason", "")
+        return context
+
+
+@staff_only
+class ReportFileView(View):
+    """The report files the import wrote into the data dir."""
+
+    def get(self, request: HttpRequest, pk: int, kind: str) -> FileResponse:
+        record = get_object_or_404(CustomerImport, pk=pk)
+        relative = {"json": record.report_json, "csv": record.report_csv}.get(kind)
+        if not relative:
+            raise Http404("no such report file")
+        path = (Path(settings.DATA_DIR) / relative).resolve()
+        if not path.is_file() or Path(settings.DATA_DIR).resolve() not in path.parents:
+            raise Http404("the report file is no longer in the data dir")
+        return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
