@@ -1,0 +1,89 @@
+"""What an image import did, file by file: kept as JSON in the data dir and on the job row."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+# The job row (and so the dashboard page) keeps this many entries of each list;
+# the JSON file in the data dir keeps them all.
+PAGE = 500
+
+
+@dataclass
+class ImportReport:
+    source: str
+    files: int = 0
+    matched: list[dict[str, Any]] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+    refused: list[dict[str, str]] = field(default_factory=list)
+    held: list[dict[str, str]] = field(default_factory=list)
+    products_without_images: list[str] = field(default_factory=list)
+    error: str = ""
+
+    def add_match(self, file: str, stock_code: str, position: int, rule: str, outcome: str) -> None:
+        self.matched.append(
+            {
+                "file": file,
+                "stock_code": stock_code,
+                "position": position,
+                "rule": rule,
+                "outcome": outcome,
+            }
+        )
+
+    def add_refusal(self, file: str, reason: str) -> None:
+        self.refused.append({"file": file, "reason": reason})
+
+    def add_held(self, file: str, stock_code: str) -> None:
+        self.held.append({"file": file, "stock_code": stock_code})
+
+    def counts(self) -> dict[str, int]:
+        outcomes = Counter(entry["outcome"] for entry in self.matched)
+        return {
+            "files": self.files,
+            "matched_files": len({entry["file"] for entry in self.matched}),
+            "unmatched": len(self.unmatched),
+            "refused": len(self.refused),
+            "held": len(self.held),
+            "created": outcomes["created"],
+            "replaced": outcomes["replaced"],
+            "unchanged": outcomes["unchanged"],
+            "duplicate": outcomes["duplicate"],
+            "products_without_images": len(self.products_without_images),
+        }
+
+    def as_dict(self, limit: int | None = None) -> dict[str, Any]:
+        body = asdict(self)
+        if limit is not None:
+            for name in ("matched", "unmatched", "refused", "held", "products_without_images"):
+                body[name] = body[name][:limit]
+        body["counts"] = self.counts()
+        return body
+
+
+def reports_dir() -> Path:
+    return Path(settings.DATA_DIR) / "image-reports"
+
+
+def write_report(report: ImportReport, name: str) -> Path:
+    """Write the full report as JSON, atomically, and return its path."""
+    folder = reports_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{name}.json"
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".part-")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(report.as_dict(), stream, indent=2, ensure_ascii=False)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target

@@ -1,0 +1,124 @@
+"""The dashboard upload page: staff only, CSRF-protected, size-limited, runs in the background."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from oscar.test import factories
+
+from khaos_sync.sync.images.models import ImageImportJob
+from tests.integration.images.conftest import bound_product
+from tests.unit.images import pictures
+from tests.unit.images.pictures import GREEN, RED
+
+INDEX = "khaos-images:index"
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return django_user_model.objects.create_user(
+        username="staff", email="staff@example.com", password="pw", is_staff=True
+    )
+
+
+def zip_upload(tmp_path, entries, name="photos.zip"):
+    path = pictures.write_zip(tmp_path / name, entries)
+    return path.open("rb")
+
+
+def test_only_staff_reach_the_image_pages(client, db):
+    customer = factories.UserFactory()
+    job = ImageImportJob.objects.create(source="/nowhere.zip", label="x.zip")
+    pages = [
+        reverse(INDEX),
+        reverse("khaos-images:job", kwargs={"pk": job.pk}),
+        reverse("khaos-images:progress", kwargs={"pk": job.pk}),
+    ]
+    for user in (None, customer):
+        if user:
+            client.force_login(user)
+        for url in pages:
+            response = client.get(url)
+            assert response.status_code == 302, url
+            assert "/login/" in response["Location"]
+
+
+def test_an_upload_without_the_csrf_token_is_rejected(db, staff, tmp_path):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(staff)
+
+    response = browser.post(
+        reverse(INDEX), {"archive": zip_upload(tmp_path, [("a.jpg", pictures.jpeg())])}
+    )
+
+    assert response.status_code == 403
+    assert not ImageImportJob.objects.exists()
+
+
+def test_an_upload_over_the_size_limit_is_refused_with_a_message(
+    client, db, staff, tmp_path, image_limits
+):
+    image_limits(max_upload_bytes=4096)
+    client.force_login(staff)
+    big = pictures.write_zip(
+        tmp_path / "big.zip", [("a.jpg", pictures.jpeg(size=(800, 800)))], deflate=False
+    )
+
+    response = client.post(reverse(INDEX), {"archive": big.open("rb")})
+
+    assert response.status_code == 413
+    assert "over the 4096 byte limit" in response.content.decode()
+    assert not ImageImportJob.objects.exists()
+
+
+def test_an_upload_that_is_not_a_zip_is_refused(client, db, staff, tmp_path):
+    client.force_login(staff)
+    fake = tmp_path / "photos.zip"
+    fake.write_bytes(pictures.jpeg())
+
+    response = client.post(reverse(INDEX), {"archive": fake.open("rb")})
+
+    assert response.status_code == 400
+    assert "photos.zip is not a ZIP archive." in response.content.decode()
+
+
+def test_staff_upload_a_zip_and_see_the_report_when_the_background_job_ends(
+    client, transactional_db, staff, tmp_path
+):
+    lamp = bound_product("LAMP-7")
+    client.force_login(staff)
+    upload = zip_upload(
+        tmp_path,
+        [
+            ("LAMP-7.jpg", pictures.jpeg(RED)),
+            ("LAMP-7_1.png", pictures.png(GREEN)),
+            ("../x.jpg", pictures.jpeg()),
+        ],
+    )
+
+    response = client.post(reverse(INDEX), {"archive": upload})
+
+    assert response.status_code == 302
+    job = ImageImportJob.objects.get()
+    assert response["Location"] == reverse("khaos-images:job", kwargs={"pk": job.pk})
+    progress = reverse("khaos-images:progress", kwargs={"pk": job.pk})
+    deadline = time.monotonic() + 30
+    while not (counts := client.get(progress).json())["finished"]:
+        assert time.monotonic() < deadline, counts
+        time.sleep(0.2)
+    assert counts | {"error": ""} == counts
+    assert (counts["state"], counts["total"], counts["matched"], counts["refused"]) == (
+        "done",
+        3,
+        2,
+        1,
+    )
+    assert lamp.images.count() == 2
+    page = client.get(response["Location"]).content.decode()
+    assert "unsafe path: parent folder (..)" in page
+    assert "LAMP-7_1.png" in page
+    listing = client.get(reverse(INDEX)).content.decode()
+    assert "photos.zip" in listing
