@@ -176,8 +176,11 @@ def resolve_products(
             fill_product(product, spec, owned, {**parents, **by_stock_id}, ctx, now)
             by_stock_id[spec.stock_id] = product
         Product.objects.bulk_create(new)
+        created = {id(product) for product in new}  # identity: unsaved models compare equal
         existing = [
-            by_stock_id[s.stock_id] for s in wave_specs if by_stock_id[s.stock_id] not in new
+            by_stock_id[s.stock_id]
+            for s in wave_specs
+            if id(by_stock_id[s.stock_id]) not in created
         ]
         if existing:
             Product.objects.bulk_update(
