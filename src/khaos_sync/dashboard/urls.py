@@ -1,6 +1,18 @@
 """The Khaos section of the dashboard (staff only), mounted under /dashboard/khaos/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from khaos_sync.dashboard import views
 
 app_name = "khaos-dashboard"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.OverviewView.as_view(), name="index"),
+    path("runs/", views.RunListView.as_view(), name="runs"),
+    path("runs/<int:pk>/", views.RunDetailView.as_view(), name="run"),
+    path("failures/", views.FailureListView.as_view(), name="failures"),
+    path("failures/retry/", views.BulkRetryView.as_view(), name="failures-retry"),
+    path("failures/<int:pk>/", views.FailureDetailView.as_view(), name="failure"),
+    path("failures/<int:pk>/retry/", views.RetryView.as_view(), name="failure-retry"),
+    path("golive/", views.GoLiveView.as_view(), name="golive"),
+    path("ping/", views.PingView.as_view(), name="ping"),
+]

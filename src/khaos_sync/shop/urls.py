@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from khaos_sync.shop import health
+from khaos_sync.shop import health, metrics
 
 KHAOS_PAGES = ["catalogue", "stock", "orders", "status", "customers", "images"]
 
@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("health", health.liveness, name="health"),
     path("health/ready", health.readiness, name="health-ready"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include(apps.get_app_config("oscar").urls[0])),  # type: ignore[attr-defined]
 ]

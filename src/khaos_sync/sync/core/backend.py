@@ -1,21 +1,68 @@
-"""The backend client: one configured KhaosClient for the shop's Khaos system."""
+"""The backend client: one configured KhaosClient for the shop's Khaos system.
+
+Every call it makes is reported to :func:`record_call`, which feeds the latency
+histogram of this process and the connection status that all processes share.
+"""
 
 from __future__ import annotations
 
+import threading
 import time
 
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 
-from khaos_sync.protocol.client import CallHook, KhaosClient
+from khaos_sync.protocol.client import OUTCOME_OK, CallHook, KhaosClient
+from khaos_sync.sync.core import metrics
 
-_last_success: dict[str, float] = {}
+# A sync makes hundreds of calls a minute; the dashboard needs "how recent", not
+# every call, so the shared row is written at most this often per process
+# unless the outcome changes.
+STATUS_WRITE_INTERVAL = 5.0
+
+_last_written: dict[str, tuple[float, str]] = {}
+_write_lock = threading.Lock()
 
 
 def record_call(operation: str, seconds: float, outcome: str) -> None:
-    # Kept in memory for the dashboard's "last successful call"; metrics hook in here.
-    if outcome == "ok":
-        _last_success["at"] = time.time()
-        _last_success["operation"] = operation  # type: ignore[assignment]
+    metrics.observe_call(operation, seconds, outcome)
+    if status_write_due(outcome):
+        remember_call(operation, seconds, outcome)
+
+
+def status_write_due(outcome: str) -> bool:
+    now = time.monotonic()
+    with _write_lock:
+        previous = _last_written.get("status")
+        if previous and previous[1] == outcome and now - previous[0] < STATUS_WRITE_INTERVAL:
+            return False
+        _last_written["status"] = (now, outcome)
+        return True
+
+
+def remember_call(operation: str, seconds: float, outcome: str) -> None:
+    """Write the call into the shared connection row (kept across restarts and processes)."""
+    from khaos_sync.dashboard.models import KhaosConnection
+
+    now = timezone.now()
+    values: dict[str, object] = {
+        "last_call_at": now,
+        "last_operation": operation,
+        "last_outcome": outcome,
+        "last_seconds": seconds,
+    }
+    if outcome == OUTCOME_OK:
+        values.update(last_success_at=now, last_success_operation=operation)
+    else:
+        values.update(
+            last_failure_at=now, last_failure_operation=operation, last_failure_outcome=outcome
+        )
+    # A savepoint: the caller may be inside a flow's transaction, which a failed
+    # status write must not abort.
+    with transaction.atomic():
+        if not KhaosConnection.objects.filter(pk=1).update(**values):
+            KhaosConnection.objects.update_or_create(pk=1, defaults=values)
 
 
 def khaos_client(url: str | None = None, *, on_call: CallHook | None = None) -> KhaosClient:

@@ -1,0 +1,148 @@
+"""``khaos-sync check``: do the configured Khaos values exist in Khaos?
+
+The configuration parser can tell that ``khaos.stock_sites`` is a list of whole
+numbers; only Khaos can tell whether site 7 exists. Each check asks Khaos with
+a cheap list call and compares; the table shows what was configured, what
+Khaos has, and the verdict. Exit status 0 only if every check passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+from khaos_sync.cli.django_setup import setup_django
+from khaos_sync.protocol.client import KhaosClient
+from khaos_sync.protocol.errors import KhaosError, SoapFault
+
+SHOWN_CHOICES = 8
+
+
+@dataclass(frozen=True)
+class Verdict:
+    check: str
+    configured: str
+    found: str
+    passed: bool
+
+
+# A check returns (configured, what Khaos has, passed).
+Outcome = tuple[str, str, bool]
+Check = Callable[[KhaosClient, Mapping[str, Any]], Outcome]
+
+
+def service_answers(client: KhaosClient, khaos: Mapping[str, Any]) -> Outcome:
+    return khaos["url"], client.get_version(), True
+
+
+def stock_sites(client: KhaosClient, khaos: Mapping[str, Any]) -> Outcome:
+    sites = {site.site_id: site.site_name for site in client.get_site_list().sites}
+    wanted = khaos["stock_sites"]
+    known = ", ".join(f"{i} {n}" for i, n in sorted(sites.items()))
+    if not wanted:
+        return "none (set khaos.stock_sites)", known, False
+    missing = [site for site in wanted if site not in sites]
+    found = f"missing {', '.join(map(str, missing))}; Khaos has {known}" if missing else known
+    return ", ".join(map(str, wanted)), found, not missing
+
+
+def order_site(client: KhaosClient, khaos: Mapping[str, Any]) -> Outcome:
+    wanted = khaos["order_site"]
+    if not wanted:
+        return "(Khaos's default site)", "-", True
+    sites = client.get_site_list().sites
+    match = any(wanted.lower() == s.site_name.lower() or wanted == str(s.site_id) for s in sites)
+    return wanted, wanted if match else choose_from([s.site_name for s in sites]), match
+
+
+def listed(key: str, fetch: Callable[[KhaosClient], list[str]]) -> Check:
+    """A check that the configured value is one of a Khaos list, spelt exactly."""
+
+    def check(client: KhaosClient, khaos: Mapping[str, Any]) -> Outcome:
+        choices = fetch(client)
+        wanted = khaos[key]
+        if wanted in choices:
+            return wanted, wanted, True
+        near = [c for c in choices if c.lower() == wanted.lower()]
+        hint = f"did you mean {near[0]!r}? Khaos matches exactly" if near else choose_from(choices)
+        return wanted or "(empty)", f"not found; {hint}", False
+
+    return check
+
+
+def choose_from(choices: list[str]) -> str:
+    shown = ", ".join(choices[:SHOWN_CHOICES])
+    more = f" and {len(choices) - SHOWN_CHOICES} more" if len(choices) > SHOWN_CHOICES else ""
+    return f"Khaos has {shown}{more}" if choices else "Khaos lists none"
+
+
+def website(client: KhaosClient, khaos: Mapping[str, Any]) -> Outcome:
+    from khaos_sync.protocol.documents.web_categories import parse_web_categories_ex2
+
+    wanted = khaos["website_name"]
+    try:
+        document = client.export_web_categories_ex2(website_name=wanted)
+    except SoapFault as fault:
+        return wanted, fault.fault_string, False
+    categories = sum(1 for _ in parse_web_categories_ex2(document).walk())
+    return wanted, f"{categories} categories", True
+
+
+CHECKS: list[tuple[str, Check]] = [
+    ("service answers (GetVersion)", service_answers),
+    ("stock sites (GetSiteList)", stock_sites),
+    ("order site (GetSiteList)", order_site),
+    ("sales source (GetSaleSource)", listed("sales_source", lambda c: c.get_sale_source())),
+    ("company class (GetCompanyClass)", listed("company_class", lambda c: c.get_company_class())),
+    ("website name (ExportWebCategoriesEx2)", website),
+]
+
+
+def run_checks(client: KhaosClient, khaos: Mapping[str, Any]) -> list[Verdict]:
+    verdicts: list[Verdict] = []
+    for label, check in CHECKS:
+        if verdicts and not verdicts[0].passed:
+            verdicts.append(Verdict(label, "-", "not checked: Khaos did not answer", False))
+            continue
+        try:
+            verdicts.append(Verdict(label, *check(client, khaos)))
+        except KhaosError as exc:
+            verdicts.append(Verdict(label, "-", f"{type(exc).__name__}: {exc}", False))
+    return verdicts
+
+
+def print_table(verdicts: list[Verdict]) -> None:
+    rows = [("check", "configured", "Khaos", "result")] + [
+        (v.check, v.configured, v.found, "pass" if v.passed else "FAIL") for v in verdicts
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        click.echo("  ".join([*cells, row[3]]))
+
+
+@click.command()
+@click.option("--url", help="KhaosWS endpoint (default: configuration).")
+def check(url: str | None) -> None:
+    """Check against Khaos that the configured sites, source, class and website exist."""
+    setup_django()
+    from django.conf import settings
+
+    from khaos_sync.sync.core.backend import khaos_client
+
+    khaos = dict(settings.KHAOS_SYNC["khaos"])
+    if url:
+        khaos["url"] = url
+    try:
+        client = khaos_client(khaos["url"] or None)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+    with client:
+        verdicts = run_checks(client, khaos)
+    print_table(verdicts)
+    failed = sum(not v.passed for v in verdicts)
+    click.echo(f"\n{len(verdicts) - failed} passed, {failed} failed")
+    raise SystemExit(1 if failed else 0)

@@ -1,0 +1,177 @@
+"""The Khaos section of Oscar's dashboard: connection, runs, failed items, go-live switch.
+
+Staff only, like the rest of the dashboard. Every change is a POST with Django's
+CSRF protection; retries of one item run at once, bulk retries are queued for
+the worker (see ``khaos_sync.sync.core.retry``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+
+from khaos_sync.dashboard.forms import BulkRetryForm, FailureFilterForm, GoLiveForm, RunFilterForm
+from khaos_sync.dashboard.links import installed_pages
+from khaos_sync.dashboard.models import KhaosConnection
+from khaos_sync.dashboard.status import flow_statuses
+from khaos_sync.protocol.errors import KhaosError
+from khaos_sync.sync.core import golive
+from khaos_sync.sync.core.backend import khaos_client
+from khaos_sync.sync.core.models import FailedItem, SyncRun
+from khaos_sync.sync.core.retry import NotRetryable, RetryOutcome, queue_for_retry, retry_item
+
+staff_only = method_decorator(
+    staff_member_required(login_url=reverse_lazy("dashboard:login")), name="dispatch"
+)
+PING_TIMEOUT = 10.0
+
+
+@staff_only
+class OverviewView(TemplateView):
+    template_name = "khaos/dashboard/overview.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            connection=KhaosConnection.objects.filter(pk=1).first(),
+            flows=flow_statuses(),
+            dry_run=golive.dry_run(),
+            pages=installed_pages(),
+            recent_failures=FailedItem.objects.exclude(state=FailedItem.State.RESOLVED)[:5],
+            **kwargs,
+        )
+
+
+@staff_only
+class RunListView(ListView):  # type: ignore[type-arg]
+    template_name = "khaos/dashboard/runs.html"
+    context_object_name = "runs"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet[SyncRun]:
+        self.form = RunFilterForm(self.request.GET or None)
+        runs = SyncRun.objects.order_by("-started_at")
+        if self.form.is_valid() and self.form.cleaned_data["flow"]:
+            runs = runs.filter(flow=self.form.cleaned_data["flow"])
+        return runs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(form=self.form, **kwargs)
+
+
+@staff_only
+class RunDetailView(DetailView):  # type: ignore[type-arg]
+    template_name = "khaos/dashboard/run.html"
+    model = SyncRun
+    context_object_name = "run"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(failures=self.object.failures.all()[:200], **kwargs)
+
+
+@staff_only
+class FailureListView(ListView):  # type: ignore[type-arg]
+    template_name = "khaos/dashboard/failures.html"
+    context_object_name = "failures"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet[FailedItem]:
+        self.form = FailureFilterForm(self.request.GET or None)
+        items = FailedItem.objects.order_by("-updated_at")
+        wanted = self.form.cleaned_data if self.form.is_valid() else {}
+        if wanted.get("flow"):
+            items = items.filter(flow=wanted["flow"])
+        state = wanted.get("state", "")
+        if state == "":
+            items = items.exclude(state=FailedItem.State.RESOLVED)
+        elif state != "all":
+            items = items.filter(state=state)
+        return items
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(form=self.form, **kwargs)
+
+
+@staff_only
+class FailureDetailView(DetailView):  # type: ignore[type-arg]
+    template_name = "khaos/dashboard/failure.html"
+    model = FailedItem
+    context_object_name = "item"
+
+
+@staff_only
+class RetryView(View):
+    """Retry one failed item now and say how it went."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        item = get_object_or_404(FailedItem, pk=pk)
+        try:
+            outcome = retry_item(item)
+        except NotRetryable as exc:
+            messages.error(request, str(exc))
+        else:
+            report_retry(request, item, outcome)
+        return HttpResponseRedirect(reverse("khaos-dashboard:failure", args=[pk]))
+
+
+def report_retry(request: HttpRequest, item: FailedItem, outcome: RetryOutcome) -> None:
+    if outcome == RetryOutcome.RESOLVED:
+        messages.success(request, f"{item.key} went through; the item is resolved.")
+    elif outcome == RetryOutcome.QUEUED:
+        messages.info(
+            request, f"The {item.flow} flow is running; {item.key} is queued for the worker."
+        )
+    else:
+        messages.error(request, f"{item.key} failed again: {item.error}")
+
+
+@staff_only
+class BulkRetryView(View):
+    """Queue the ticked items; the worker retries them within seconds."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = BulkRetryForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, " ".join(str(error) for error in errors))
+        else:
+            queued = queue_for_retry([item.pk for item in form.cleaned_data["ids"]])
+            messages.success(request, f"{queued} item(s) queued for retry by the worker.")
+        return HttpResponseRedirect(request.POST.get("next") or reverse("khaos-dashboard:failures"))
+
+
+@staff_only
+class GoLiveView(View):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = GoLiveForm(request.POST)
+        form.is_valid()
+        dry_run = form.cleaned_data.get("dry_run", False)
+        golive.set_dry_run(dry_run, by=request.user.get_username())
+        if dry_run:
+            messages.warning(request, "Dry run: nothing will be written to Khaos.")
+        else:
+            messages.success(request, "Live: orders are sent to Khaos.")
+        return HttpResponseRedirect(reverse("khaos-dashboard:index"))
+
+
+@staff_only
+class PingView(View):
+    """Ask Khaos for its version now (the cheapest call there is)."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            with khaos_client() as client:
+                version = client.get_version(timeout=PING_TIMEOUT)
+        except (KhaosError, RuntimeError) as exc:
+            messages.error(request, f"Khaos did not answer: {exc}")
+        else:
+            messages.success(request, f"Khaos answered: version {version}.")
+        return HttpResponseRedirect(reverse("khaos-dashboard:index"))

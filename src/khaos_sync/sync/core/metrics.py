@@ -1,0 +1,172 @@
+"""Prometheus metrics.
+
+Two kinds, because several processes on several machines do the work:
+
+- what happened in the sync (runs, items, failures, the outbox) is read from
+  the database at scrape time, so any process shows the same totals;
+- Khaos call latency is measured where the call is made, in this process's own
+  registry (a worker serves it on ``[worker] metrics_port``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+log = logging.getLogger(__name__)
+
+PROCESS_REGISTRY = CollectorRegistry(auto_describe=True)
+
+KHAOS_CALL_SECONDS = Histogram(
+    "khaos_sync_khaos_call_seconds",
+    "Duration of KhaosWS calls made by this process",
+    ["operation", "outcome"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
+    registry=PROCESS_REGISTRY,
+)
+
+ITEM_OUTCOMES = ("created", "updated", "unchanged", "failed")
+
+
+def observe_call(operation: str, seconds: float, outcome: str) -> None:
+    KHAOS_CALL_SECONDS.labels(operation=operation, outcome=outcome).observe(seconds)
+
+
+class DatabaseCollector(Collector):
+    """Counters and gauges derived from the sync tables when scraped."""
+
+    def collect(self) -> Iterator[Metric]:
+        yield from run_metrics()
+        yield from failed_item_metrics()
+        yield from connection_metrics()
+        yield from golive_metrics()
+        depth = outbox_depth()
+        if depth is not None:
+            gauge = GaugeMetricFamily(
+                "khaos_sync_outbox_depth", "Orders waiting in the outbox to be sent to Khaos"
+            )
+            gauge.add_metric([], depth)
+            yield gauge
+
+
+def run_metrics() -> Iterator[Metric]:
+    from django.db.models import Count, Max, Sum
+
+    from khaos_sync.sync.core.models import SyncRun
+
+    runs = CounterMetricFamily(
+        "khaos_sync_runs",
+        "Flow runs by outcome (running counts runs in flight)",
+        labels=["flow", "outcome"],
+    )
+    for row in SyncRun.objects.values("flow", "outcome").annotate(n=Count("id")).order_by():
+        runs.add_metric([row["flow"], row["outcome"]], row["n"])
+    yield runs
+
+    items = CounterMetricFamily(
+        "khaos_sync_items",
+        "Items processed by flow runs, by outcome",
+        labels=["flow", "outcome"],
+    )
+    calls = CounterMetricFamily(
+        "khaos_sync_khaos_calls",
+        "Khaos calls made by runs",
+        labels=["flow"],
+    )
+    sums: dict[str, Any] = {name: Sum(name) for name in (*ITEM_OUTCOMES, "khaos_calls")}
+    totals: dict[str, Any]
+    for totals in SyncRun.objects.values("flow").annotate(**sums).order_by():  # type: ignore[assignment]
+        for outcome in ITEM_OUTCOMES:
+            items.add_metric([totals["flow"], outcome], totals[outcome] or 0)
+        calls.add_metric([totals["flow"]], totals["khaos_calls"] or 0)
+    yield items
+    yield calls
+
+    last = GaugeMetricFamily(
+        "khaos_sync_last_success_timestamp_seconds",
+        "When the last run of a flow finished without failing",
+        labels=["flow"],
+    )
+    finished = (
+        SyncRun.objects.filter(outcome__in=[SyncRun.Outcome.SUCCEEDED, SyncRun.Outcome.PARTIAL])
+        .values("flow")
+        .annotate(at=Max("finished_at"))
+        .order_by()
+    )
+    for latest in finished:
+        if latest["at"] is not None:
+            last.add_metric([latest["flow"]], latest["at"].timestamp())
+    yield last
+
+
+def failed_item_metrics() -> Iterator[Metric]:
+    from django.db.models import Count
+
+    from khaos_sync.sync.core.models import FailedItem
+
+    gauge = GaugeMetricFamily(
+        "khaos_sync_failed_items",
+        "Failed items by state (open ones need a person)",
+        labels=["flow", "state"],
+    )
+    for row in FailedItem.objects.values("flow", "state").annotate(n=Count("id")).order_by():
+        gauge.add_metric([row["flow"], row["state"]], row["n"])
+    yield gauge
+
+
+def connection_metrics() -> Iterator[Metric]:
+    from khaos_sync.dashboard.models import KhaosConnection
+
+    row = KhaosConnection.objects.filter(pk=1).first()
+    up = GaugeMetricFamily("khaos_sync_khaos_up", "1 when the latest Khaos call went through")
+    up.add_metric([], 1 if row is not None and row.answering else 0)
+    yield up
+    if row is not None and row.last_success_at is not None:
+        last = GaugeMetricFamily(
+            "khaos_sync_khaos_last_success_timestamp_seconds", "When a Khaos call last went through"
+        )
+        last.add_metric([], row.last_success_at.timestamp())
+        yield last
+
+
+def golive_metrics() -> Iterator[Metric]:
+    from khaos_sync.sync.core.golive import dry_run
+
+    gauge = GaugeMetricFamily("khaos_sync_dry_run", "1 while nothing is written to Khaos")
+    gauge.add_metric([], 1 if dry_run() else 0)
+    yield gauge
+
+
+# Where the order export says how many orders wait: (module, function), first found wins.
+OUTBOX_DEPTH_SOURCES = [
+    ("khaos_sync.sync.orders.outbox", "queue_depth"),
+    ("khaos_sync.sync.orders.flow", "due_count"),
+]
+
+
+def outbox_depth() -> int | None:
+    """Orders waiting to be sent, or None while the order export is not installed."""
+    for module_name, function in OUTBOX_DEPTH_SOURCES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            continue
+        count = getattr(module, function, None)
+        if count is not None:
+            return int(count())
+    return None
+
+
+DATABASE_REGISTRY = CollectorRegistry(auto_describe=False)
+DATABASE_REGISTRY.register(DatabaseCollector())
+
+
+def exposition() -> bytes:
+    """The text a scrape gets: the shared database view plus this process's own metrics."""
+    return generate_latest(DATABASE_REGISTRY) + generate_latest(PROCESS_REGISTRY)
