@@ -41,5 +41,7 @@ KHAOS_NAVIGATION: dict[str, Any] = {
         entry("Awaiting review", "khaos-catalogue:review"),
         entry("Upstream changes", "khaos-catalogue:changes"),
         entry("Order export", "khaos-orders:list"),
+        entry("Image import", "khaos-images:index"),
+        entry("Customer import", "khaos-customers:imports"),
     ],
 }
