@@ -1,6 +1,6 @@
 """Dashboard pages of this flow (staff only), mounted under /dashboard/khaos/status/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern, path  # noqa: F401
 
 app_name = "khaos-status"
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = []

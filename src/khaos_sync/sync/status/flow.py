@@ -1,0 +1,37 @@
+"""Entry points of the status flow: the scheduled poll, one order on demand, a retry."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from khaos_sync.sync.core.backend import khaos_client
+from khaos_sync.sync.core.locks import flow_lock
+from khaos_sync.sync.core.models import FailedItem, Flow, SyncRun
+from khaos_sync.sync.core.runs import recorded_run
+from khaos_sync.sync.status.importer import EMAIL_KEY_SUFFIX, StatusImporter
+
+
+def sync_status_once(*, url: str | None = None) -> SyncRun:
+    """Apply everything Khaos changed since the last poll."""
+    with flow_lock(Flow.STATUS), recorded_run(Flow.STATUS) as recorder:
+        with khaos_client(url) as client:
+            StatusImporter(client, recorder).run_since_cursor()
+    return SyncRun.objects.get(pk=recorder.run.pk)
+
+
+def sync_order_status(numbers: Sequence[str], *, url: str | None = None) -> SyncRun:
+    """Ask Khaos about these shop orders now.
+
+    No flow lock: a customer or a person is waiting, and applying one order is
+    safe beside a running poll (the order row is locked, shipments are unique).
+    """
+    with recorded_run(Flow.STATUS) as recorder:
+        recorder.summary["requested"] = list(numbers)
+        with khaos_client(url) as client:
+            StatusImporter(client, recorder).run_orders(numbers)
+    return SyncRun.objects.get(pk=recorder.run.pk)
+
+
+def retry_failed_item(failed: FailedItem) -> None:
+    """Status is Khaos's current state: a retry asks for the order again."""
+    sync_order_status([failed.key.removesuffix(EMAIL_KEY_SUFFIX)])
