@@ -81,3 +81,66 @@ def test_out_of_stock_everywhere_cannot_be_bought():
     availability = Selector().strategy().fetch_for_product(product).availability
 
     assert not availability.is_available_to_buy
+
+
+# --- Khaos items follow Khaos's sell rules (mapping §3) ---
+
+
+def khaos_product(level, *, status=0, published=True, **rules):
+    from django.utils import timezone
+
+    from khaos_sync.sync.catalogue.models import ProductBinding
+    from khaos_sync.sync.stock.models import ItemStock
+
+    product = product_with_records(Decimal("20"), ("Warehouse", "9.00", level))
+    product.published = product.is_public = published
+    product.save()
+    now = timezone.now()
+    binding = ProductBinding.objects.create(
+        stock_id=f"id-{product.pk}",
+        product=product,
+        stock_code=product.upc,
+        structure="standalone",
+        synced_hash="x",
+        synced_at=now,
+        **rules,
+    )
+    ItemStock.objects.create(binding=binding, level=level, status=status, synced_at=now)
+    return product
+
+
+def test_a_khaos_item_out_of_stock_can_be_back_ordered_by_default():
+    product = khaos_product(0, status=3)
+
+    availability = Selector().strategy().fetch_for_product(product).availability
+
+    assert availability.is_purchase_permitted(4)[0]
+    assert availability.message == "Available to order"
+
+
+def test_a_khaos_item_sold_in_sixes_refuses_seven_in_the_basket():
+    product = khaos_product(40, sales_multiple=6)
+
+    availability = Selector().strategy().fetch_for_product(product).availability
+
+    assert availability.is_purchase_permitted(7) == (False, "this item is sold in multiples of 6")
+    assert availability.is_purchase_permitted(12)[0]
+
+
+def test_an_unpublished_khaos_item_cannot_be_bought():
+    product = khaos_product(10, published=False)
+
+    assert not Selector().strategy().fetch_for_product(product).availability.is_available_to_buy
+
+
+def test_sell_rules_loaded_with_the_product_cost_no_extra_query(django_assert_num_queries):
+    from oscar.core.loading import get_model
+
+    Product = get_model("catalogue", "Product")
+    khaos_product(5, run_to_zero=True)
+    product = Product.objects.select_related("khaos__stock").prefetch_related("stockrecords").get()
+
+    with django_assert_num_queries(0):
+        availability = Selector().strategy().fetch_for_product(product).availability
+        assert availability.is_purchase_permitted(5)[0]
+        assert not availability.is_purchase_permitted(6)[0]

@@ -6,17 +6,28 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
+Selector = get_class("partner.strategy", "Selector")
 
 
 def money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def product_row(product: Any) -> dict[str, Any]:
+def stock_facts(product: Any, strategy: Any) -> dict[str, Any]:
+    """``level``: sellable quantity the shop holds; ``buyable``: one can be bought now."""
+    if product.is_parent:
+        return {"level": None, "buyable": False}  # decided by its variants, below
+    records = list(product.stockrecords.all())
+    info = strategy.fetch_for_product(product)
+    level = sum(r.net_stock_level for r in records) if records else None
+    return {"level": level, "buyable": info.availability.is_available_to_buy}
+
+
+def product_row(product: Any, strategy: Any = None) -> dict[str, Any]:
     binding = getattr(product, "khaos", None)
     records = list(product.stockrecords.all())
     price = records[0].price if records else None
@@ -32,11 +43,12 @@ def product_row(product: Any) -> dict[str, Any]:
         "shown": product.is_public,
         "tags": sorted(tag.name for tag in product.tags.all()),
         "categories": sorted(c.full_name for c in product.categories.all()),
+        **stock_facts(product, strategy or Selector().strategy()),
     }
 
 
-def variant_row(child: Any) -> dict[str, Any]:
-    row = product_row(child)
+def variant_row(child: Any, strategy: Any = None) -> dict[str, Any]:
+    row = product_row(child, strategy)
     row["options"] = {
         value.attribute.name: value.value_text for value in child.attribute_values.all()
     }
@@ -44,13 +56,14 @@ def variant_row(child: Any) -> dict[str, Any]:
 
 
 def dump_products() -> list[dict[str, Any]]:
-    children = Product.objects.select_related("khaos").prefetch_related(
+    strategy = Selector().strategy()
+    children = Product.objects.select_related("khaos__stock", "parent").prefetch_related(
         "stockrecords", "tags", "categories", "attribute_values__attribute"
     )
     products = (
         Product.objects.filter(khaos__isnull=False)
         .exclude(structure="child")
-        .select_related("khaos")
+        .select_related("khaos__stock")
         .prefetch_related(
             "stockrecords",
             "tags",
@@ -61,7 +74,9 @@ def dump_products() -> list[dict[str, Any]]:
     )
     rows = []
     for product in products.iterator(chunk_size=500):
-        row = product_row(product)
-        row["variants"] = [variant_row(child) for child in product.children.all()]
+        row = product_row(product, strategy)
+        row["variants"] = [variant_row(child, strategy) for child in product.children.all()]
+        if product.is_parent:
+            row["buyable"] = any(variant["buyable"] for variant in row["variants"])
         rows.append(row)
     return rows

@@ -1,7 +1,24 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class StockSyncConfig(AppConfig):
     name = "khaos_sync.sync.stock"
     label = "khaos_stock"
     verbose_name = "Khaos stock"
+
+    def ready(self) -> None:
+        from khaos_sync.sync.core.registry import FlowSpec, register_flow
+        from khaos_sync.sync.stock.flow import retry_failed_item, sync_stock_once
+
+        register_flow(
+            FlowSpec(
+                name="stock",
+                label="Stock levels",
+                run_once=sync_stock_once,
+                interval=timedelta(minutes=settings.KHAOS_SYNC["stock"]["interval_minutes"]),
+                retry=retry_failed_item,
+            )
+        )

@@ -7,6 +7,10 @@
   strategy looks at the first record only; here the sellable quantity is the
   sum over all records, and the record with the most stock is the one a basket
   line allocates from.
+* A product bound to a Khaos item follows Khaos's sell rules (mapping §3, in
+  ``availability.KhaosAvailability``): STATUS 4 never, 5 always, run-to-zero up
+  to the level, otherwise the shop's back-order policy. Products that do not
+  come from Khaos keep Oscar's "while in stock" rule.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from oscar.apps.partner import strategy as oscar_strategy
 from oscar.core.loading import get_class
 
@@ -24,6 +29,8 @@ UnavailablePrice = get_class("partner.prices", "Unavailable")
 Available = get_class("partner.availability", "Available")
 Unavailable = get_class("partner.availability", "Unavailable")
 StockRequiredAvailability = get_class("partner.availability", "StockRequired")
+KhaosAvailability = get_class("partner.availability", "KhaosAvailability")
+SellRules = get_class("partner.availability", "SellRules")
 PurchaseInfo = oscar_strategy.PurchaseInfo
 
 
@@ -38,6 +45,50 @@ def vat_rate_of(product) -> Decimal:  # type: ignore[no-untyped-def]
 
 def combined_level(stockrecords) -> int:  # type: ignore[no-untyped-def]
     return sum(record.net_stock_level for record in stockrecords)
+
+
+def khaos_binding(product):  # type: ignore[no-untyped-def]
+    """The product's Khaos binding, or None for a product that does not come from Khaos.
+
+    Uses what the caller loaded (``select_related("khaos__stock")``), otherwise
+    one query that Django remembers on the product.
+    """
+    try:
+        return product.khaos
+    except ObjectDoesNotExist:
+        return None
+
+
+def backorders_allowed() -> bool:
+    return bool(settings.KHAOS_SYNC["stock"]["backorders"] == "allow")
+
+
+def is_listed(product) -> bool:  # type: ignore[no-untyped-def]
+    """Shown in the shop (mapping §3): published and not deleted in Khaos."""
+    if product.khaos_deleted:
+        return False
+    if product.parent_id:
+        return bool(product.parent.is_public)
+    return bool(product.is_public)
+
+
+def sell_rules(binding, level: int):  # type: ignore[no-untyped-def]
+    try:
+        stock = binding.stock
+    except ObjectDoesNotExist:
+        stock = None  # levels not pulled yet
+    return SellRules(
+        level=level,
+        status=None if stock is None else stock.status,
+        run_to_zero=binding.run_to_zero or bool(stock and stock.components_run_to_zero),
+        stock_controlled=binding.stock_controlled or bool(stock and stock.is_bundle),
+        discontinued=binding.discontinued,
+        sales_multiple=binding.sales_multiple or 1,
+        max_display_qty=binding.max_display_qty,
+        availability_text=binding.availability_text,
+        due_date=None if stock is None else stock.due_date,
+        backorders=backorders_allowed(),
+    )
 
 
 class KhaosStrategy(oscar_strategy.Structured):
@@ -64,6 +115,11 @@ class KhaosStrategy(oscar_strategy.Structured):
     def combined_availability(self, product, stockrecord, records):  # type: ignore[no-untyped-def]
         if stockrecord is None:
             return Unavailable()
+        binding = khaos_binding(product)
+        if binding is not None:
+            if not is_listed(product):
+                return Unavailable()
+            return KhaosAvailability(sell_rules(binding, combined_level(records)))
         if not product.get_product_class().track_stock:
             return Available()
         return StockRequiredAvailability(combined_level(records))

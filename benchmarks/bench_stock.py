@@ -1,0 +1,171 @@
+"""Full stock refresh benchmark: wall time, rows per second, SOAP calls, and the floor.
+
+Generates a simulated Khaos of N items, binds every sellable item to a shop
+product with one stock record per web site (Warehouse and Shop), then runs
+``sync_stock_once(full=True)`` against the simulator over real HTTP. In the
+same run it measures the floor: a raw ``executemany`` of exactly the record
+updates the refresh made. Run with ``PYTHONPATH=src``:
+
+    python benchmarks/bench_stock.py --items 100000
+    python benchmarks/bench_stock.py --items 20000 --json
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python benchmarks/bench_stock.py
+
+The search backend is Haystack's no-op "simple" engine so the figure is the
+stock path itself (a Whoosh refresh of the products that went in or out of
+stock comes on top).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+WEB_SITES = "1,2"
+
+
+def prepare_environment(data_dir: Path) -> None:
+    os.environ["KHAOS_SYNC_DATA_DIR"] = str(data_dir)
+    os.environ["KHAOS_SYNC_KHAOS_STOCK_SITES"] = WEB_SITES
+    os.environ["KHAOS_SYNC_SHOP_SEARCH_BACKEND"] = "simple"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khaos_sync.shop.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def bind_shop_products(store: Any) -> int:
+    """A bound product with a record per web site for every item that holds stock."""
+    from django.db import transaction
+    from django.utils import timezone
+    from oscar.core.loading import get_model
+
+    from khaos_sync.store.sites import site_partner
+    from khaos_sync.sync.catalogue.models import ProductBinding
+
+    product_model = get_model("catalogue", "Product")
+    record_model = get_model("partner", "StockRecord")
+    partners = [site_partner(1, "Warehouse"), site_partner(2, "Shop")]
+    rows = store.query("SELECT stock_id, code FROM items WHERE kind NOT IN ('scs_parent')")
+    now = timezone.now()
+    for start in range(0, len(rows), 5000):
+        chunk = rows[start : start + 5000]
+        with transaction.atomic():
+            products = product_model.objects.bulk_create(
+                [
+                    product_model(
+                        upc=r["code"], title=r["code"], slug=r["code"].lower(),
+                        structure="standalone", date_created=now,
+                    )
+                    for r in chunk
+                ]
+            )  # fmt: skip
+            ProductBinding.objects.bulk_create(
+                [
+                    ProductBinding(
+                        stock_id=str(r["stock_id"]), product=p, stock_code=r["code"],
+                        structure="standalone", synced_hash="-", synced_at=now,
+                    )
+                    for r, p in zip(chunk, products, strict=True)
+                ]
+            )  # fmt: skip
+            record_model.objects.bulk_create(
+                [
+                    record_model(
+                        product=p, partner=partner, partner_sku=p.upc, price="9.99",
+                        num_in_stock=999_999,  # so the refresh rewrites every record
+                    )
+                    for p in products
+                    for partner in partners
+                ]
+            )  # fmt: skip
+    return len(rows)
+
+
+def measure_refresh(url: str) -> dict[str, Any]:
+    from khaos_sync.sync.stock.flow import sync_stock_once
+
+    started = time.perf_counter()
+    run = sync_stock_once(full=True, url=url)
+    wall = time.perf_counter() - started
+    return {"run": run, "wall": wall}
+
+
+def measure_floor() -> tuple[float, int]:
+    """The same updates (every record to its current level) as one raw executemany."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+    from oscar.core.loading import get_model
+
+    record_model = get_model("partner", "StockRecord")
+    table = connection.ops.quote_name(record_model._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    updates = [
+        (level, now, pk)
+        for pk, level in record_model.objects.values_list("pk", "num_in_stock").iterator()
+    ]
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET num_in_stock = %s, num_allocated = 0, date_updated = %s"
+            " WHERE id = %s",
+            updates,
+        )
+    return time.perf_counter() - started, len(updates)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--items", type=int, default=100_000, help="simulated sellable items")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-stock-"))
+    prepare_environment(work / "shop")
+    from khaos_sync.simulator import run_in_thread
+
+    started = time.perf_counter()
+    with run_in_thread(work / "sim.sqlite3", generate=args.items, seed=args.seed) as sim:
+        items = bind_shop_products(sim.store)
+        setup = time.perf_counter() - started
+        refresh = measure_refresh(sim.url)
+    floor, records = measure_floor()
+
+    run = refresh["run"]
+    result = {
+        "items": items,
+        "stock_records": records,
+        "setup_seconds": round(setup, 1),
+        "refresh_seconds": round(refresh["wall"], 2),
+        "items_per_second": round(items / refresh["wall"]),
+        "records_per_second": round(records / refresh["wall"]),
+        "soap_calls": run.khaos_calls,
+        "khaos_seconds": run.summary.get("khaos_seconds"),
+        "write_seconds": run.summary.get("write_seconds"),
+        "updated": run.updated,
+        "floor_seconds": round(floor, 2),
+        "floor_records_per_second": round(records / floor),
+        "ratio_to_floor": round(refresh["wall"] / floor, 2),
+        "write_ratio_to_floor": round(run.summary.get("write_seconds", 0) / floor, 2),
+        "database": os.environ.get("DATABASE_URL", "sqlite").split("@")[-1],
+        "outcome": run.outcome,
+    }
+    if args.json:
+        json.dump(result, sys.stdout, indent=2)
+        print()
+        return
+    for name, value in result.items():
+        print(f"{name:>26}  {value}")
+
+
+if __name__ == "__main__":
+    main()

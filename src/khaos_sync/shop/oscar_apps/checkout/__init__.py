@@ -1,0 +1,1 @@
+default_app_config = "khaos_sync.shop.oscar_apps.checkout.apps.CheckoutConfig"

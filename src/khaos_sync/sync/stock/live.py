@@ -1,0 +1,161 @@
+"""The just-in-time level check at checkout (mapping.md §2).
+
+One ExportStockStatus call (SiteID -1) for every Khaos item of the basket —
+pack components included, so a pack is rebuilt from live levels too. The call
+runs against a hard deadline (``stock.jit_budget_seconds``, 2 s by default):
+if Khaos is slow or down the checkout goes on with the levels the shop already
+holds, and the event is logged; the order export surfaces any shortfall. A
+live answer is reused for ``stock.jit_cache_seconds``, and so is a failure, so
+a customer going from payment to preview to "place order" waits at most once
+and a back office in trouble is not asked again by every basket.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from khaos_sync.mappers.products import PARENT
+from khaos_sync.mappers.stock import Site, group_by_item, map_item_stock
+from khaos_sync.protocol.client import KhaosClient
+from khaos_sync.protocol.documents.stock_status import iter_stock_status
+from khaos_sync.store import stock as store
+from khaos_sync.sync.catalogue.models import BundleComponent, ProductBinding
+from khaos_sync.sync.core.backend import record_call
+from khaos_sync.sync.core.models import Flow, SyncRun
+
+log = logging.getLogger(__name__)
+
+Partner = get_model("partner", "Partner")
+
+FRESH_KEY = "khaos-stock-live:{}"
+DOWN_KEY = "khaos-stock-live:unreachable"
+STOCK_CODE = 1
+ALL_SITES = -1
+
+# One shared worker: the call must be abandonable at the deadline, which a
+# plain blocking call in the request thread is not.
+_executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="khaos-live")
+
+
+@dataclass(frozen=True)
+class LiveResult:
+    outcome: str  # "live", "cached", "stale" (Khaos too slow or down) or "none"
+    codes: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+
+def refresh_basket_levels(basket: Any) -> LiveResult:
+    """Bring the basket's Khaos items up to Khaos's live levels, within the budget."""
+    codes = basket_codes(basket)
+    if not codes:
+        return LiveResult("none")
+    config = settings.KHAOS_SYNC["stock"]
+    if all(cache.get(FRESH_KEY.format(code)) for code in codes):
+        return LiveResult("cached", tuple(codes))
+    if cache.get(DOWN_KEY):
+        return LiveResult("stale", tuple(codes))
+    started = time.monotonic()
+    try:
+        document = fetch_within(codes, float(config["jit_budget_seconds"]))
+        apply_live_levels(document)
+    except Exception as exc:  # whatever went wrong, the sale goes on with what we know
+        seconds = time.monotonic() - started
+        cache.set(DOWN_KEY, True, config["jit_cache_seconds"])
+        log.warning(
+            "live stock check fell back to the last known levels",
+            extra={"codes": codes, "error": f"{type(exc).__name__}: {exc}", "seconds": seconds},
+        )
+        return LiveResult("stale", tuple(codes), seconds)
+    finally:
+        forget_loaded_levels(basket)
+    for code in codes:
+        cache.set(FRESH_KEY.format(code), True, config["jit_cache_seconds"])
+    return LiveResult("live", tuple(codes), time.monotonic() - started)
+
+
+def basket_codes(basket: Any) -> list[str]:
+    """Khaos codes of the basket's items and of the components of its packs."""
+    product_ids = [line.product_id for line in basket.all_lines()]
+    bindings = ProductBinding.objects.filter(product_id__in=product_ids).exclude(structure=PARENT)
+    codes = dict.fromkeys(bindings.values_list("stock_code", flat=True))
+    components = BundleComponent.objects.filter(bundle__in=bindings).values_list(
+        "component_code", flat=True
+    )
+    codes.update(dict.fromkeys(components))
+    return sorted(codes)
+
+
+def fetch_within(codes: Sequence[str], budget: float) -> str:
+    """ExportStockStatus for ``codes``; TimeoutError when Khaos misses the deadline."""
+    khaos = settings.KHAOS_SYNC["khaos"]
+    if not khaos["url"]:
+        raise RuntimeError("no Khaos URL configured")
+
+    def call() -> str:
+        with KhaosClient(
+            khaos["url"],
+            timeout=budget,
+            connect_timeout=budget,
+            verify=khaos["ca_bundle"] or True,
+            on_call=record_call,
+        ) as client:
+            return client.export_stock_status(
+                stock_code=",".join(codes), mapping_type=STOCK_CODE, site_id=ALL_SITES
+            )
+
+    future = _executor.submit(call)
+    try:
+        return future.result(timeout=budget)
+    except FutureTimeout:
+        future.cancel()
+        raise TimeoutError(f"Khaos did not answer within {budget:.1f} s") from None
+
+
+def apply_live_levels(document: str) -> None:
+    sites, chosen, default_site = known_sites()
+    items = [
+        map_item_stock(entries, sites, chosen, default_site)
+        for entries in group_by_item(iter_stock_status(document.encode("utf-8"))).values()
+    ]
+    partner_ids = store.site_partner_ids(chosen)
+    now = timezone.now()
+    with transaction.atomic():
+        written = store.write_levels(items, partner_ids, now)
+        packs = store.bundles_affected(written.changed_codes, written.bundle_binding_ids)
+        written.add(store.refresh_bundles(packs, partner_ids, now))
+    store.refresh_stock_alerts(written.record_ids, now)
+
+
+def known_sites() -> tuple[list[Site], list[int], int]:
+    """Khaos's site list as the last scheduled pull saw it (no extra call at checkout)."""
+    run = (
+        SyncRun.objects.filter(flow=Flow.STOCK, summary__has_key="site_list")
+        .order_by("-started_at")
+        .first()
+    )
+    if run is not None:
+        summary = run.summary
+        sites = [Site(int(site_id), name) for site_id, name in summary["site_list"]]
+        return sites, [int(s) for s in summary["sites"]], int(summary["default_site"])
+    partners = Partner.objects.filter(code__startswith="khaos-site-").order_by("pk")
+    sites = [Site(int(p.code.rsplit("-", 1)[1]), p.name) for p in partners]
+    chosen = [site.site_id for site in sites]
+    return sites, chosen, chosen[0] if chosen else 1
+
+
+def forget_loaded_levels(basket: Any) -> None:
+    """The lines' products must be re-read by the strategy after a live update."""
+    for line in basket.all_lines():
+        line.product._state.fields_cache.pop("khaos", None)
