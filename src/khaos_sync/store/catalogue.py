@@ -169,7 +169,9 @@ def resolve_products(
                 set(bindings[spec.stock_id].owned_fields) if spec.stock_id in bindings else set()
             )
             if product is None:
-                product = Product(published=False, date_created=now, rating=None)
+                # A variant follows its parent's publish decision; only new
+                # parents and standalone products wait for a person.
+                product = Product(published=spec.structure == CHILD, date_created=now, rating=None)
                 new.append(product)
             elif spec.stock_id in bindings:
                 hold_owned_changes(spec, bindings[spec.stock_id], owned, now)

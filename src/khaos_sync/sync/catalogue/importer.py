@@ -129,6 +129,9 @@ class CatalogueImporter:
 
     def changed_codes(self, since: date | datetime, date_types: Sequence[int]) -> list[str]:
         """Codes changed since ``since``, variants collapsed to their SCS parent."""
+        if isinstance(since, datetime) and timezone.is_aware(since):
+            # Khaos has no time zone: its times are the shop's local (UK) time.
+            since = timezone.make_naive(since)
         codes: dict[str, None] = {}
         for date_type in date_types:
             listing = self.call(
