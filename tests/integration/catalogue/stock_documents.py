@@ -79,7 +79,9 @@ def level_tree(depth: int, prefix: str, next_id: list[int]) -> str:
         code = f"{prefix}-{suffix}"
         if depth == 1:
             next_id[0] += 1
-            parts.append(style(description, suffix, scs_child(str(next_id[0]), code, code, "10.00")))
+            parts.append(
+                style(description, suffix, scs_child(str(next_id[0]), code, code, "10.00"))
+            )
         else:
             parts.append(style(description, suffix, level_tree(depth - 1, code, next_id)))
     return "".join(parts)
@@ -91,7 +93,13 @@ HEADINGS = ["Size", "Length", "Fit", "Colour"]
 def scs_item(stock_id: str, code: str, levels: int) -> str:
     counter = [int(stock_id) * 10]
     headings = HEADINGS[-levels:]
-    return item(stock_id, code, f"SCS {levels} levels", "10.00", extra=scs(headings, level_tree(levels, code, counter)))
+    return item(
+        stock_id,
+        code,
+        f"SCS {levels} levels",
+        "10.00",
+        extra=scs(headings, level_tree(levels, code, counter)),
+    )
 
 
 def catalogue_document() -> str:

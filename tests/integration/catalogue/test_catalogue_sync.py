@@ -33,7 +33,11 @@ def sync(sim, full=False):
 
 def standalone_code(dump_by_sku, **wanted) -> str:
     for sku, row in dump_by_sku().items():
-        if not row["variants"] and row["price_incl_tax"] and all(row[k] == v for k, v in wanted.items()):
+        if (
+            not row["variants"]
+            and row["price_incl_tax"]
+            and all(row[k] == v for k, v in wanted.items())
+        ):
             return sku
     raise AssertionError(f"no standalone product with {wanted}")
 

@@ -77,7 +77,11 @@ def test_deleted_flag_and_sell_rules():
         "<MAX_DISPLAY_QTY>10</MAX_DISPLAY_QTY><AVAILABILITY>Back in May</AVAILABILITY>"
     )
     assert spec.khaos_deleted and spec.run_to_zero
-    assert (spec.sales_multiple, spec.max_display_qty, spec.availability_text) == (6, 10, "Back in May")
+    assert (spec.sales_multiple, spec.max_display_qty, spec.availability_text) == (
+        6,
+        10,
+        "Back in May",
+    )
 
 
 def test_item_without_a_code_is_refused_with_a_clear_error():
@@ -114,7 +118,9 @@ def test_uda_tags_follow_the_rules_and_modes():
 
 
 def test_long_description_loses_scripts_and_event_handlers_only():
-    html = '<p onclick="steal()">Hi <b>there</b><a href="javascript:x()">x</a></p><script>1</script>'
+    html = (
+        '<p onclick="steal()">Hi <b>there</b><a href="javascript:x()">x</a></p><script>1</script>'
+    )
     clean = sanitise_html(html)
     assert "<b>there</b>" in clean
     assert "onclick" not in clean and "script" not in clean and "javascript" not in clean

@@ -23,7 +23,7 @@ staff_only = method_decorator(
 
 
 @staff_only
-class AwaitingReviewView(ListView):
+class AwaitingReviewView(ListView):  # type: ignore[type-arg]
     """Products new from Khaos that nobody has published yet."""
 
     template_name = "khaos/catalogue/review.html"
@@ -40,7 +40,7 @@ class AwaitingReviewView(ListView):
 
 
 @staff_only
-class UpstreamChangesView(ListView):
+class UpstreamChangesView(ListView):  # type: ignore[type-arg]
     template_name = "khaos/catalogue/changes.html"
     context_object_name = "changes"
     paginate_by = 50

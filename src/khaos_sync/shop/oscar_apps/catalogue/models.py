@@ -56,8 +56,12 @@ class Product(AbstractProduct):
         _("Barcodes"), max_length=500, blank=True, help_text=_("Space separated, searchable.")
     )
     # Shipping data as Khaos holds it (kg and cm); columns so couriers' rules can use them.
-    weight = models.DecimalField(_("Weight"), max_digits=12, decimal_places=4, null=True, blank=True)
-    height = models.DecimalField(_("Height"), max_digits=12, decimal_places=4, null=True, blank=True)
+    weight = models.DecimalField(
+        _("Weight"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    height = models.DecimalField(
+        _("Height"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
     width = models.DecimalField(_("Width"), max_digits=12, decimal_places=4, null=True, blank=True)
     depth = models.DecimalField(_("Depth"), max_digits=12, decimal_places=4, null=True, blank=True)
 

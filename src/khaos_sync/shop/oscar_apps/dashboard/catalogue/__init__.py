@@ -1,1 +1,1 @@
-default_app_config = 'khaos_sync.shop.oscar_apps.dashboard.catalogue.apps.CatalogueDashboardConfig'
+default_app_config = "khaos_sync.shop.oscar_apps.dashboard.catalogue.apps.CatalogueDashboardConfig"

@@ -2,4 +2,4 @@ import oscar.apps.dashboard.catalogue.apps as apps
 
 
 class CatalogueDashboardConfig(apps.CatalogueDashboardConfig):
-    name = 'khaos_sync.shop.oscar_apps.dashboard.catalogue'
+    name = "khaos_sync.shop.oscar_apps.dashboard.catalogue"
