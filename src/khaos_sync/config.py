@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from khaos_sync.mappers.status import DEFAULT_STAGE_STATUSES, parse_stage_statuses
+from khaos_sync.sync.orders.options import courier_table, payment_table
+
 
 class ConfigError(ValueError):
     """A configuration value is missing, unknown or invalid."""
@@ -178,6 +181,87 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "export_chunk": Key(200, ranged_int(1, 5000), "codes per ExportStock call"),
         "batch_size": Key(500, ranged_int(1, 10000), "products written per transaction"),
         "change_buffer_minutes": Key(10, ranged_int(0, 1440), "overlap of changed-since windows"),
+    },
+    "orders": {
+        "couriers": Key({}, courier_table, "shop shipping method code -> Khaos courier code"),
+        "default_courier": Key("", as_str, "courier of unmapped methods; empty: Khaos"),
+        "payment_types": Key({}, payment_table, "payment source type code -> {type, card_type}"),
+        "default_payment_type": Key(2, ranged_int(0, 4), "Khaos payment type of unmapped sources"),
+        "keycode": Key("voucher", one_of("voucher", "none"), "voucher code as KEYCODE_CODE"),
+        "batch_size": Key(20, ranged_int(1, 500), "orders per ImportOrders call"),
+        "max_attempts": Key(8, ranged_int(1, 100), "sends before an order is held for a person"),
+        "backoff_seconds": Key(30.0, ranged_float(0, 86400), "first retry delay, then doubling"),
+        "backoff_max_seconds": Key(3600.0, ranged_float(0, 604800), "longest retry delay"),
+        "lease_seconds": Key(300, ranged_int(10, 86400), "how long a sender may hold an order"),
+        "settle_seconds": Key(30, ranged_int(0, 3600), "wait for checkout to finish when not told"),
+        "poll_seconds": Key(2.0, ranged_float(0.05, 3600), "exporter polling interval"),
+        "duplicate_reasons": Key(["duplicate"], as_list, "skip reasons meaning already imported"),
+        "refusal_reasons": Key(
+            [
+                "discontinued",
+                "not found",
+                "run to zero",
+                "insufficient stock",
+                "too long",
+                "does not exist",
+                "mismatch",
+                "has no items",
+                "needs",
+                "not supported",
+                "cannot be sold",
+                "not a",
+                "compulsory",
+            ],
+            as_list,
+            "skip reasons that need a person (held, not retried)",
+        ),
+    },
+    "customers": {
+        "company_classes": Key([], as_list, "Khaos company classes to import; empty = all"),
+        "export_chunk": Key(100, ranged_int(1, 2000), "company codes per ExportCompany call"),
+        "batch_size": Key(500, ranged_int(1, 10000), "accounts written per transaction"),
+        "opt_in_mailing_statuses": Key(
+            [1, 2, 3], as_int_list, "MAILING_STATUS values that are an explicit opt-in"
+        ),
+    },
+    "images": {
+        "max_file_bytes": Key(20 << 20, ranged_int(1 << 10, 1 << 30), "largest image file"),
+        "max_pixels": Key(40_000_000, ranged_int(1, 1_000_000_000), "width × height limit"),
+        "max_upload_bytes": Key(2 << 30, ranged_int(1 << 10, 1 << 40), "dashboard ZIP upload"),
+        "max_zip_entries": Key(50_000, ranged_int(1, 10_000_000), "files in one ZIP"),
+        "max_zip_total_bytes": Key(10 << 30, ranged_int(1 << 10, 1 << 44), "bytes read from a ZIP"),
+        "max_zip_ratio": Key(100, ranged_int(2, 100_000), "uncompressed ÷ compressed per file"),
+    },
+    "worker": {
+        "stock_minutes": Key(30, ranged_int(1, 1440), "stock level pulls (Khaos suggests 30)"),
+        "catalogue_minutes": Key(60, ranged_int(5, 10080), "catalogue pulls"),
+        "status_minutes": Key(15, ranged_int(1, 1440), "order status pulls"),
+        "orders_seconds": Key(5, ranged_int(1, 3600), "order outbox polls"),
+        "dry_run": Key(False, as_bool, "default of the go-live switch: true = write nothing"),
+        "grace_seconds": Key(60, ranged_int(1, 3600), "shutdown wait for the job in flight"),
+        "metrics_token": Key("", as_str, "bearer token for /metrics; empty = localhost only"),
+        "metrics_port": Key(0, ranged_int(0, 65535), "worker's own /metrics port; 0 = off"),
+    },
+    "stock": {
+        "interval_minutes": Key(30, ranged_int(1, 1440), "minutes between scheduled level pulls"),
+        "change_buffer_minutes": Key(10, ranged_int(0, 1440), "overlap of moved-since windows"),
+        "export_chunk": Key(500, ranged_int(1, 5000), "codes per ExportStockStatus call"),
+        "batch_size": Key(2000, ranged_int(1, 20000), "items written per transaction"),
+        "jit_budget_seconds": Key(2.0, ranged_float(0.1, 30), "checkout's wait for live levels"),
+        "jit_cache_seconds": Key(60, ranged_int(0, 3600), "how long a live answer is reused"),
+        "backorders": Key("allow", one_of("allow", "refuse"), "sell beyond the level"),
+    },
+    "status": {
+        "interval_minutes": Key(15, ranged_int(1, 1440), "minutes between status polls"),
+        "change_buffer_minutes": Key(10, ranged_int(0, 1440), "overlap of changed-since windows"),
+        "first_run_days": Key(7, ranged_int(1, 366), "how far back the first poll looks"),
+        "max_window_hours": Key(24, ranged_int(1, 744), "longest date range per Khaos call"),
+        "stage_statuses": Key(
+            dict(DEFAULT_STAGE_STATUSES),
+            parse_stage_statuses,
+            "invoice stage id -> shop status; entries replace the defaults, empty ignores",
+        ),
+        "dispatch_email": Key(True, as_bool, "e-mail the customer each consignment"),
     },
 }
 

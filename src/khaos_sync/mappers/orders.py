@@ -1,0 +1,526 @@
+"""Shop order → Khaos SalesOrder (mapping.md §5): pure, no Django, no database.
+
+The input is a plain description of a placed order (``ShopOrder``); the output
+is either a protocol ``SalesOrder`` ready for ImportOrders, or the reasons why
+a person must look at the order first (``hold``), or "nothing for Khaos".
+
+Money: every line is sent as a gross unit price (``PRICE_GRS``) in pennies.
+Khaos keeps the gross of a gross-priced line and only takes the VAT out of it,
+so the order total Khaos computes is the sum of unit price × quantity plus the
+delivery — independent of its per-line VAT rounding. Order-level discounts
+(and any penny the shop's own rounding left over) are spread over the lines in
+proportion to their value; a line whose discounted total is not a whole number
+of pennies per unit is sent as two rows of the same item (e.g. 2 × 3.34 and
+1 × 3.33), the only way to hit the shop's total exactly with penny unit prices.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Final
+
+from khaos_sync.protocol.documents.orders import (
+    FIELD_LIMITS,
+    Address,
+    Customer,
+    MappingType,
+    OrderHeader,
+    OrderItem,
+    Payment,
+    SalesOrder,
+    khaos_length,
+    truncate_description,
+)
+
+PENNY: Final = Decimal("0.01")
+NO_DELIVERY: Final = Decimal("-1")
+
+
+# --- input -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShopAddress:
+    title: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    line1: str = ""
+    line2: str = ""
+    line3: str = ""
+    line4: str = ""  # Oscar's "city"
+    state: str = ""
+    postcode: str = ""
+    country_code: str = ""
+    phone: str = ""
+    organisation: str = ""
+
+
+@dataclass(frozen=True)
+class ShopLine:
+    line_id: str
+    title: str
+    quantity: int
+    price_before_discounts: Decimal  # gross, whole line
+    discount: Decimal = Decimal("0")  # gross, whole line
+    khaos_code: str | None = None  # None: the product does not exist in Khaos
+    not_in_khaos: str = ""  # why, when khaos_code is None
+    extended_desc: str = ""  # gift message, chosen options…
+
+    @property
+    def total(self) -> Decimal:
+        return self.price_before_discounts - self.discount
+
+
+@dataclass(frozen=True)
+class ShopPayment:
+    source_code: str
+    amount: Decimal
+    auth_code: str = ""
+    transaction_id: str = ""
+    preauth: bool = False
+    preauth_ref: str = ""
+    taken_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ShopOrder:
+    number: str
+    placed_at: datetime  # shop local time, naive
+    currency: str
+    email: str
+    lines: tuple[ShopLine, ...]
+    total: Decimal  # what the customer paid, gross
+    delivery: Decimal | None  # gross; None: nothing to deliver
+    user_id: str | None = None  # None: guest checkout
+    login: str = ""
+    company_code: str = ""  # only once Khaos has given one
+    billing: ShopAddress | None = None
+    shipping: ShopAddress | None = None
+    shipping_code: str = ""
+    surcharges: Decimal = Decimal("0")
+    payments: tuple[ShopPayment, ...] = ()
+    voucher_codes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OrderSettings:
+    """The retailer's choices (``[khaos]`` and ``[orders]`` configuration)."""
+
+    site: str = ""
+    sales_source: str = ""
+    brand: str = ""
+    company_class: str = ""
+    company_type: str = ""
+    source_code: str = ""
+    couriers: Mapping[str, str] = field(default_factory=dict)
+    default_courier: str = ""
+    payment_types: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    default_payment_type: int = 2
+    keycode: str = "voucher"
+
+    @classmethod
+    def from_config(cls, khaos: Mapping[str, Any], orders: Mapping[str, Any]) -> OrderSettings:
+        return cls(
+            site=khaos["order_site"],
+            sales_source=khaos["sales_source"],
+            brand=khaos["brand"],
+            company_class=khaos["company_class"],
+            company_type=khaos["company_type"],
+            source_code=khaos["source_code"],
+            couriers=orders["couriers"],
+            default_courier=orders["default_courier"],
+            payment_types=orders["payment_types"],
+            default_payment_type=orders["default_payment_type"],
+            keycode=orders["keycode"],
+        )
+
+
+# --- output ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkippedLine:
+    line_id: str
+    title: str
+    quantity: int
+    reason: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "line_id": self.line_id,
+            "title": self.title,
+            "quantity": self.quantity,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class BuiltOrder:
+    """``order`` to send; or ``hold`` reasons for a person; or neither: not for Khaos."""
+
+    order: SalesOrder | None
+    skipped: tuple[SkippedLine, ...] = ()
+    hold: tuple[str, ...] = ()
+
+    @property
+    def for_khaos(self) -> bool:
+        return self.order is not None or bool(self.hold)
+
+
+class HoldOrder(Exception):
+    """The order cannot go to Khaos as it is; the message says why."""
+
+
+# --- the builder -------------------------------------------------------------------
+
+
+def build_sales_order(order: ShopOrder, settings: OrderSettings) -> BuiltOrder:
+    skipped = tuple(_skipped(line) for line in order.lines if line.khaos_code is None)
+    if len(skipped) == len(order.lines):
+        return BuiltOrder(order=None, skipped=skipped)
+    try:
+        items, goods = _items(order)
+        delivery = _delivery(order)
+        amount = goods + max(delivery, Decimal("0"))
+        sales_order = SalesOrder(
+            customer=_customer(order, settings),
+            header=_header(order, settings, amount, delivery),
+            items=items,
+            payments=_payments(order, settings, amount),
+        )
+    except HoldOrder as hold:
+        return BuiltOrder(order=None, skipped=skipped, hold=(str(hold),))
+    reasons = limit_problems(sales_order) + _missing_address_fields(sales_order)
+    if reasons:
+        return BuiltOrder(order=None, skipped=skipped, hold=tuple(reasons))
+    return BuiltOrder(order=sales_order, skipped=skipped)
+
+
+def _skipped(line: ShopLine) -> SkippedLine:
+    return SkippedLine(
+        line.line_id, line.title, line.quantity, line.not_in_khaos or "not a Khaos product"
+    )
+
+
+# customer ---------------------------------------------------------------------------
+
+# Shop address field → Khaos address field: the declarative part of the mapping.
+ADDRESS_FIELDS: Final = (
+    ("title", "title"),
+    ("first_name", "forename"),
+    ("last_name", "surname"),
+    ("line1", "address1"),
+    ("line2", "address2"),
+    ("line3", "address3"),
+    ("line4", "town"),
+    ("state", "county"),
+    ("postcode", "postcode"),
+    ("country_code", "country_code"),
+    ("organisation", "organisation"),
+)
+
+
+def map_address(address: ShopAddress, *, email: str = "") -> Address:
+    values: dict[str, Any] = {
+        khaos: _text(getattr(address, shop)) for shop, khaos in ADDRESS_FIELDS
+    }
+    values["tel"] = _text(address.phone)
+    values["email"] = _text(email)
+    return Address(**values)
+
+
+def _customer(order: ShopOrder, settings: OrderSettings) -> Customer:
+    billing = order.billing or order.shipping
+    if billing is None:
+        raise HoldOrder("The order has no address: Khaos needs an invoice address")
+    phone = _text((order.shipping or billing).phone) or _text(billing.phone)
+    invoice = replace(map_address(billing, email=order.email), tel=_phone(phone, "ITEL"))
+    delivery = None
+    if order.shipping is not None:
+        candidate = replace(map_address(order.shipping), tel=_phone(phone, "DTEL"))
+        if not same_address(invoice, candidate):
+            delivery = candidate
+    guest = order.user_id is None
+    return Customer(
+        invoice_address=invoice,
+        delivery_address=delivery,
+        is_new_customer=False,
+        company_code=_text(order.company_code),
+        other_ref=None if guest else order.user_id,
+        # A guest has no login: Khaos matches them by its own rules (name, postcode…).
+        web_user=None if guest else _text(order.login or order.email),
+        company_class=_text(settings.company_class),
+        company_type=_text(settings.company_type),
+        source_code=_text(settings.source_code),
+    )
+
+
+_ADDRESS_IDENTITY: Final = (
+    "title",
+    "forename",
+    "surname",
+    "address1",
+    "address2",
+    "address3",
+    "town",
+    "county",
+    "postcode",
+    "country_code",
+    "organisation",
+)
+
+
+def same_address(first: Address, second: Address) -> bool:
+    """Equal for delivery purposes: same person and place, ignoring case and spacing."""
+
+    def key(address: Address) -> tuple[str, ...]:
+        return tuple(
+            " ".join((getattr(address, name) or "").split()).casefold()
+            for name in _ADDRESS_IDENTITY
+        )
+
+    return key(first) == key(second)
+
+
+def _phone(phone: str | None, tag: str) -> str | None:
+    """Spaces, dots and dashes carry no information: drop them when the number is too long."""
+    if phone is None or khaos_length(phone) <= FIELD_LIMITS[tag]:
+        return phone
+    return re.sub(r"[\s.\-]", "", phone)
+
+
+# header -----------------------------------------------------------------------------
+
+
+def _header(
+    order: ShopOrder, settings: OrderSettings, amount: Decimal, delivery: Decimal
+) -> OrderHeader:
+    notes = "\n".join(note.strip() for note in order.notes if note.strip())
+    return OrderHeader(
+        associated_ref=order.number,
+        order_date=order.placed_at,
+        order_amount=amount,
+        order_currency_code=_text(order.currency),
+        site=_text(settings.site),
+        sales_source=_text(settings.sales_source),
+        brand=_text(settings.brand),
+        courier_code=_text(settings.couriers.get(order.shipping_code, settings.default_courier)),
+        delivery_grs=delivery,
+        keycode_code=_keycode(order, settings),
+        order_note=truncate_description(notes, FIELD_LIMITS["ORDER_NOTE"]) if notes else None,
+    )
+
+
+def _keycode(order: ShopOrder, settings: OrderSettings) -> str | None:
+    # A keycode is only a reference in Khaos: the discount is already in the prices.
+    if settings.keycode != "voucher" or not order.voucher_codes:
+        return None
+    return order.voucher_codes[0]
+
+
+def _delivery(order: ShopOrder) -> Decimal:
+    """DELIVERY_GRS: -1 when nothing is delivered, else what the customer paid for it.
+
+    Surcharges (e.g. a payment fee) have no field of their own in Khaos's order,
+    so they travel with the delivery charge to keep the total right.
+    """
+    if order.delivery is None and not order.surcharges:
+        return NO_DELIVERY
+    return (order.delivery or Decimal("0")) + order.surcharges
+
+
+# lines --------------------------------------------------------------------------------
+
+
+def _items(order: ShopOrder) -> tuple[tuple[OrderItem, ...], Decimal]:
+    totals = line_totals(order)
+    items: list[OrderItem] = []
+    goods = Decimal("0")
+    for line, total in zip(order.lines, totals, strict=True):
+        if line.khaos_code is None:
+            continue
+        goods += total
+        items.extend(_order_items(line, total))
+    return tuple(items), goods
+
+
+def line_totals(order: ShopOrder) -> list[Decimal]:
+    """Each line's share of what the customer paid for the goods, in pennies.
+
+    The difference between the lines' own totals and the order total (an
+    order-level discount, or the shop's rounding) is spread in proportion to the
+    lines' value, largest remainders first, so the shares add up exactly.
+    """
+    extras = max(order.delivery or Decimal("0"), Decimal("0")) + order.surcharges
+    goods = order.total - extras
+    own = [_pennies(line.total) for line in order.lines]
+    if any(value < 0 for value in own):
+        raise HoldOrder("A line has a negative price after discounts")
+    target = _pennies(goods)
+    if target < 0:
+        raise HoldOrder(
+            f"The order total {order.total} is less than its delivery and surcharges {extras}"
+        )
+    return [Decimal(p) * PENNY for p in spread(own, sum(own) - target)]
+
+
+def spread(values: Sequence[int], reduction: int) -> list[int]:
+    """Take ``reduction`` (may be negative) off ``values`` in proportion, exactly."""
+    total = sum(values)
+    if reduction == 0:
+        return list(values)
+    if total <= 0 or reduction > total:
+        raise HoldOrder(
+            f"An order-level discount of {Decimal(reduction) * PENNY} is larger than the goods"
+        )
+    shares = [reduction * value // total for value in values]
+    remainders = [reduction * value % total for value in values]
+    left = reduction - sum(shares)
+    for index in sorted(range(len(values)), key=lambda i: (-remainders[i], i))[:left]:
+        shares[index] += 1
+    return [value - share for value, share in zip(values, shares, strict=True)]
+
+
+def _order_items(line: ShopLine, total: Decimal) -> list[OrderItem]:
+    if line.quantity < 1:
+        raise HoldOrder(f"Line {line.line_id} has quantity {line.quantity}")
+    pennies = _pennies(total)
+    unit, odd = divmod(pennies, line.quantity)
+    rows = [(odd, unit + 1), (line.quantity - odd, unit)] if odd else [(line.quantity, unit)]
+    return [_order_item(line, qty, Decimal(price) * PENNY) for qty, price in rows]
+
+
+def _order_item(line: ShopLine, quantity: int, unit_price: Decimal) -> OrderItem:
+    assert line.khaos_code is not None
+    return OrderItem(
+        stock_code=line.khaos_code,
+        mapping_type=MappingType.STOCK_CODE,
+        stock_desc=_truncated(line.title, "STOCK_DESC"),
+        extended_desc=_truncated(line.extended_desc, "EXTENDED_DESC"),
+        order_qty=Decimal(quantity),
+        price_grs=unit_price,
+        import_ref=line.line_id,
+    )
+
+
+# payments -------------------------------------------------------------------------
+
+
+def _payments(order: ShopOrder, settings: OrderSettings, amount: Decimal) -> tuple[Payment, ...]:
+    """Payments as taken, never more in total than the Khaos order is worth.
+
+    Lines left out (not Khaos products) were paid for too; that part of the
+    money stays with the shop, so Khaos does not see an overpayment.
+    """
+    left = amount
+    payments = []
+    for payment in order.payments:
+        value = min(payment.amount, left)
+        if value <= 0:
+            continue
+        left -= value
+        payments.append(_payment(payment, settings, value))
+    return tuple(payments)
+
+
+def _payment(payment: ShopPayment, settings: OrderSettings, amount: Decimal) -> Payment:
+    kind = settings.payment_types.get(payment.source_code, {})
+    return Payment(
+        amount=amount,
+        payment_type=int(kind.get("type", settings.default_payment_type)),
+        card_type=_text(kind.get("card_type", "")),
+        auth_code=_text(payment.auth_code),
+        transaction_id=_text(payment.transaction_id),
+        preauth=True if payment.preauth else None,
+        preauth_ref=_text(payment.preauth_ref),
+        transaction_timestamp=payment.taken_at,
+    )
+
+
+# field limits -------------------------------------------------------------------------
+
+_LABELS: Final = {
+    "ADDRESS1": "address line 1",
+    "ADDRESS2": "address line 2",
+    "ADDRESS3": "address line 3",
+    "TOWN": "town",
+    "COUNTY": "county",
+    "POSTCODE": "postcode",
+    "TITLE": "title",
+    "FORENAME": "first name",
+    "SURNAME": "last name",
+    "TEL": "telephone",
+    "EMAIL": "e-mail",
+    "ORGANISATION": "organisation",
+}
+
+
+def limit_problems(order: SalesOrder) -> list[str]:
+    """Every value Khaos would refuse or cut, worded for the person who fixes it."""
+    problems = []
+    records: list[tuple[str, object | None]] = [
+        ("", order.customer),
+        ("I", order.customer.invoice_address),
+        ("D", order.customer.delivery_address),
+        ("", order.header),
+    ]
+    for prefix, record in records:
+        if record is None:
+            continue
+        for spec in fields(record):  # type: ignore[arg-type]
+            tag = prefix + spec.name.upper()
+            value = getattr(record, spec.name)
+            limit = FIELD_LIMITS.get(tag)
+            if isinstance(value, str) and limit is not None and khaos_length(value) > limit:
+                problems.append(_limit_message(prefix, tag, value, limit))
+    return problems
+
+
+def _limit_message(prefix: str, tag: str, value: str, limit: int) -> str:
+    where = {"I": "Invoice address", "D": "Delivery address"}.get(prefix, "Order")
+    label = _LABELS.get(tag[len(prefix) :], tag)
+    return (
+        f"{where}: {label} ({tag}) is {khaos_length(value)} characters long; "
+        f"Khaos accepts at most {limit}: {value!r}"
+    )
+
+
+_REQUIRED: Final = (
+    ("address1", "address line 1"),
+    ("town", "town"),
+    ("postcode", "postcode"),
+    ("surname", "last name"),
+)
+
+
+def _missing_address_fields(order: SalesOrder) -> list[str]:
+    address = order.customer.invoice_address
+    missing = [label for name, label in _REQUIRED if not getattr(address, name)]
+    if not missing:
+        return []
+    return [f"Invoice address: Khaos needs {', '.join(missing)}"]
+
+
+# small helpers --------------------------------------------------------------------------
+
+
+def _text(value: str | None) -> str | None:
+    """Trimmed text, or None (left out of the document) when empty."""
+    if value is None:
+        return None
+    text = " ".join(str(value).split()) if "\n" not in str(value) else str(value).strip()
+    return text or None
+
+
+def _truncated(value: str, tag: str) -> str | None:
+    text = _text(value)
+    return None if text is None else truncate_description(text, FIELD_LIMITS[tag])
+
+
+def _pennies(amount: Decimal) -> int:
+    return int((amount / PENNY).to_integral_value())

@@ -1,0 +1,51 @@
+"""Parsers of the ``[orders]`` configuration tables (checked when the configuration loads).
+
+Pure Python and free of Django so the configuration module can use them
+before Django starts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PAYMENT_TYPES = range(0, 5)  # Khaos: 0 cash, 1 cheque, 2 card, 3 account, 4 voucher
+
+
+def _error(message: str) -> Exception:
+    # Imported late: khaos_sync.config imports this module.
+    from khaos_sync.config import ConfigError
+
+    return ConfigError(message)
+
+
+def courier_table(name: str, value: Any) -> dict[str, str]:
+    """``{ "<shop shipping method code>" = "<Khaos courier code>" }``."""
+    if not isinstance(value, dict):
+        raise _error(f'{name} must be a table like {{ "free-shipping" = "RM48" }}')
+    for method, courier in value.items():
+        if not isinstance(courier, str) or not courier.strip():
+            raise _error(f"{name}.{method} must be a Khaos courier code, got {courier!r}")
+    return {str(method): str(courier).strip() for method, courier in value.items()}
+
+
+def payment_table(name: str, value: Any) -> dict[str, dict[str, Any]]:
+    """``{ "<payment source type code>" = { type = 2, card_type = "VISA" } }``."""
+    if not isinstance(value, dict):
+        raise _error(
+            f'{name} must be a table like {{ "paypal" = {{ type = 2, card_type = "PAYPAL" }} }}'
+        )
+    table: dict[str, dict[str, Any]] = {}
+    for source, spec in value.items():
+        where = f"{name}.{source}"
+        if not isinstance(spec, dict) or set(spec) - {"type", "card_type"}:
+            raise _error(f"{where} must be a table with type (0-4) and optionally card_type")
+        kind = spec.get("type", 2)
+        if not isinstance(kind, int) or kind not in PAYMENT_TYPES:
+            raise _error(
+                f"{where}.type must be 0 cash, 1 cheque, 2 card, 3 account or 4 voucher; got {kind!r}"
+            )
+        card = spec.get("card_type", "")
+        if not isinstance(card, str):
+            raise _error(f"{where}.card_type must be text, got {card!r}")
+        table[str(source)] = {"type": kind, "card_type": card.strip()}
+    return table

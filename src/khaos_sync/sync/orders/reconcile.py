@@ -1,0 +1,47 @@
+"""Asking Khaos whether it already has orders, by their associated (web) ref.
+
+Used before any resend whose earlier outcome is unknown (a timeout, a dropped
+connection, an answer we could not read, a sender that died mid-batch) and to
+fetch the order code when Khaos refuses an order as a duplicate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from khaos_sync.protocol.client import KhaosClient
+from khaos_sync.protocol.documents.order_status import parse_order_status_ex
+
+WEB_ORDER_REF = 4  # ExportOrderStatusEx MappingType: associated ref
+CHUNK = 100
+
+
+@dataclass(frozen=True)
+class KhaosOrder:
+    associated_ref: str
+    order_code: str
+    urn: str
+
+
+def find_in_khaos(client: KhaosClient, refs: Sequence[str]) -> dict[str, KhaosOrder]:
+    """The orders Khaos holds among ``refs`` (cancelled ones included: they exist)."""
+    found: dict[str, KhaosOrder] = {}
+    for start in range(0, len(refs), CHUNK):
+        chunk = refs[start : start + CHUNK]
+        document = client.export_order_status_ex(
+            ids=",".join(chunk),
+            mapping_type=WEB_ORDER_REF,
+            include_cancelled=True,
+            include_tracking=False,
+            show_items=False,
+        )
+        for status in parse_order_status_ex(document):
+            ref = status.associated_ref
+            if ref is not None and ref in chunk:
+                found[ref] = KhaosOrder(
+                    associated_ref=ref,
+                    order_code=status.order_code or "",
+                    urn=status.company_code or "",
+                )
+    return found
