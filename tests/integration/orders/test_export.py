@@ -18,6 +18,7 @@ from tests.integration.orders.support import (
     bind,
     khaos_product,
     place_order,
+    refs_in_khaos,
     shop_product,
 )
 
@@ -230,3 +231,27 @@ def test_the_document_sent_reads_back_unchanged(khaos):
     assert in_khaos["associated_ref"] == str(order.number)
     assert in_khaos["delivery_gross"] == Decimal("0")
     assert parse_orders  # used by the unit tests; imported here to keep one vocabulary
+
+
+def test_dry_run_builds_orders_but_writes_nothing_to_khaos_until_go_live(khaos):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from khaos_sync.sync.core.golive import set_dry_run
+
+    product = khaos_product(khaos, "5.00")
+    order = place_order([(product, 1)])
+    set_dry_run(True, by="test")
+
+    run = export_orders_once()
+
+    assert run.summary["dry_run_orders"] == 1 and run.khaos_calls == 0
+    assert export_of(order).state == OrderExport.State.QUEUED
+    assert str(order.number) not in refs_in_khaos(khaos)
+
+    set_dry_run(False, by="test")
+    OrderExport.objects.filter(order=order).update(next_attempt_at=timezone.now() - timedelta(1))
+    export_orders_once()
+    assert export_of(order).state == OrderExport.State.IMPORTED
+    assert str(order.number) in refs_in_khaos(khaos)

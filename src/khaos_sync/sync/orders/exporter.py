@@ -24,6 +24,7 @@ from khaos_sync.protocol.documents.orders import SalesOrder, build_orders
 from khaos_sync.protocol.errors import KhaosError, ProtocolError, SoapFault, TransientError
 from khaos_sync.protocol.results import OrderImportResult
 from khaos_sync.store.orders import load_orders, shop_order
+from khaos_sync.sync.core.golive import writes_allowed
 from khaos_sync.sync.core.models import Flow
 from khaos_sync.sync.core.runs import RunRecorder, record_failure, resolve_failures
 from khaos_sync.sync.customers.models import CustomerBinding
@@ -37,6 +38,8 @@ State = OrderExport.State
 # An order with no lines at all is still being written (not by Oscar's checkout,
 # which writes order and lines together): look again a little later.
 UNFINISHED_ORDER_WAIT = timedelta(seconds=30)
+# In dry-run mode orders are built and checked but wait for go-live.
+DRY_RUN_WAIT = timedelta(seconds=60)
 UNFINISHED_ORDER_PATIENCE = timedelta(minutes=10)
 
 
@@ -133,6 +136,9 @@ class OrderExporter:
     def _send(self, pending: list[Pending]) -> None:
         if not pending:
             return
+        if not writes_allowed():
+            self._wait_for_go_live(pending)
+            return
         now = timezone.now()
         for item in pending:
             item.row.attempts += 1
@@ -153,6 +159,14 @@ class OrderExporter:
             self._refused_call(pending, exc)
             return
         self._record_result(pending, result)
+
+    def _wait_for_go_live(self, pending: list[Pending]) -> None:
+        """Dry run: nothing is written to Khaos; the orders stay queued until go-live."""
+        for item in pending:
+            self._save(item.row, state=State.QUEUED, next_attempt_at=timezone.now() + DRY_RUN_WAIT)
+        self.recorder.count("unchanged", len(pending))
+        self.recorder.summary["dry_run_orders"] = len(pending)
+        log.info("dry run: orders built, not sent to Khaos", extra={"orders": len(pending)})
 
     def _record_result(self, pending: list[Pending], result: OrderImportResult) -> None:
         imported = {entry.associated_ref: entry for entry in result.imported}
