@@ -129,7 +129,7 @@ def apply_specs(specs: Sequence[ProductSpec], ctx: CatalogueContext) -> BatchRes
     write_tags(changed, products, owned)
     write_categories(changed, products, owned, ctx)
     write_bindings(changed, products, bindings, now)
-    write_bundles(changed)
+    write_bundles(changed, bindings)
     result.index_ids = [
         products[s.stock_id].pk
         for s in changed
@@ -385,20 +385,14 @@ def write_bindings(
             changed.append(binding)
     ProductBinding.objects.bulk_create(new)
     ProductBinding.objects.bulk_update(changed, list(BINDING_FIELDS))
-    # bulk_create on SQLite/PostgreSQL returns primary keys, which bundles need below.
 
 
-def write_bundles(specs: Sequence[ProductSpec]) -> None:
-    bindings = ProductBinding.objects.filter(stock_id__in=[s.stock_id for s in specs]).only(
-        "pk", "stock_id"
-    )
-    by_stock_id = {b.stock_id: b for b in bindings}
-    BundleComponent.objects.filter(bundle__in=by_stock_id.values()).delete()
+def write_bundles(specs: Sequence[ProductSpec], bindings: dict[str, ProductBinding]) -> None:
+    """Pack components of the batch; ``bindings`` were just written and carry their keys."""
+    BundleComponent.objects.filter(bundle__in=[bindings[s.stock_id] for s in specs]).delete()
     BundleComponent.objects.bulk_create(
         [
-            BundleComponent(
-                bundle=by_stock_id[s.stock_id], component_code=code, quantity=Decimal(qty)
-            )
+            BundleComponent(bundle=bindings[s.stock_id], component_code=code, quantity=Decimal(qty))
             for s in specs
             for code, qty in dict(s.pack_components).items()
         ]
