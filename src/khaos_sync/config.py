@@ -150,6 +150,9 @@ def as_database_url(name: str, value: Any) -> str:
 SCHEMA: dict[str, dict[str, Key]] = {
     "shop": {
         "name": Key("khaos-sync shop", as_str, "shop name shown on the storefront"),
+        "site_url": Key(
+            "", as_url("http", "https"), "public address of the shop, for every absolute link"
+        ),
         "debug": Key(False, as_bool, "Django debug mode; never in production"),
         "secret_key": Key("", as_str, "generated and kept in the data dir when empty"),
         "allowed_hosts": Key(["localhost", "127.0.0.1", "[::1]"], as_list),

@@ -77,11 +77,25 @@ class ShopLine:
 
 @dataclass(frozen=True)
 class ShopPayment:
-    source_code: str
+    """One payment as the checkout recorded it: what Khaos's PAYMENT_DETAIL is built from.
+
+    Filled by the shop adapter from what the payment step stored; which of these a
+    provider has, and which Khaos field each feeds, is the per-provider table's
+    business. Card numbers and CV2 are never part of it.
+    """
+
+    source_code: str  # Oscar's payment source type code
     amount: Decimal
-    auth_code: str = ""
-    transaction_id: str = ""
-    preauth: bool = False
+    provider: str = ""  # "stripe" | "paypal" | "sagepay" | "worldpay" | "dummy" | "voucher" | ""
+    auth_code: str = ""  # the provider's authorisation code (Opayo TxAuthNo)
+    transaction_id: str = ""  # the provider's id (Opayo VPSTxId, Stripe intent/charge, PayPal txn)
+    reference: str = ""  # the shop's own transaction reference (Opayo VendorTxCode)
+    security_ref: str = ""  # Opayo SecurityKey, Stripe customer token
+    security_comment: str = ""  # AVS/CV2 result text, e.g. "ALL MATCH"
+    card_name: str = ""  # the cardholder's name
+    card_type: str = ""  # VISA, MC, AMEX… as the provider reported it
+    card_last4: str = ""
+    preauth: bool = False  # authorised only, to be captured later
     preauth_ref: str = ""
     taken_at: datetime | None = None
 

@@ -210,6 +210,8 @@ from khaos_sync.dashboard.nav import KHAOS_NAVIGATION  # noqa: E402
 OSCAR_DASHBOARD_NAVIGATION = [*OSCAR_DASHBOARD_NAVIGATION, KHAOS_NAVIGATION]  # noqa: F405
 
 OSCAR_SHOP_NAME = SHOP["name"]
+# The shop's public address ("https://shop.example.co.uk"); empty until configured.
+KHAOS_SITE_URL = SHOP["site_url"]
 OSCAR_DEFAULT_CURRENCY = "GBP"
 OSCAR_INITIAL_ORDER_STATUS = STATUS_PENDING
 OSCAR_INITIAL_LINE_STATUS = STATUS_PENDING
