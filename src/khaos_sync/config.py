@@ -164,6 +164,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "serve_media": Key(True, as_bool, "serve uploaded media from the app server"),
         "default_vat_rate": Key("20", as_str, "VAT % for products Khaos gave no rate"),
         "from_email": Key("shop@localhost", as_str),
+        "low_stock_threshold": Key(
+            5, ranged_int(0, 100000), 'levels at or below this read "Low stock"; 0 = never'
+        ),
+        "languages": Key(
+            ["en-gb"], as_list, "storefront languages (Django codes); first = default"
+        ),
     },
     "khaos": {
         "url": Key("", as_url("http", "https"), "KhaosWS SOAP endpoint URL"),

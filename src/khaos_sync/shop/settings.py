@@ -148,7 +148,24 @@ AUTHENTICATION_BACKENDS = (
     "django.contrib.auth.backends.ModelBackend",
 )
 
-LANGUAGE_CODE = "en-gb"
+
+# --- storefront ---
+def storefront_languages(codes: list[str]) -> list[tuple[str, str]]:
+    """``[shop] languages`` as Django's LANGUAGES; a UK shop offers English (UK) alone."""
+    from django.conf.global_settings import LANGUAGES as KNOWN
+
+    names = dict(KNOWN)
+    unknown = [code for code in codes if code not in names]
+    if unknown or not codes:
+        raise khaos_config.ConfigError(
+            f"shop.languages: unknown language code(s) {', '.join(unknown) or '(none given)'};"
+            " use Django codes such as en-gb, cy, fr"
+        )
+    return [(code, names[code]) for code in codes]
+
+
+LANGUAGES = storefront_languages(SHOP["languages"])
+LANGUAGE_CODE = LANGUAGES[0][0]
 TIME_ZONE = SHOP["time_zone"]
 USE_I18N = True
 USE_TZ = True

@@ -46,9 +46,17 @@ def test_sales_multiple_is_enforced_with_a_clear_reason():
 def test_max_display_quantity_caps_what_is_shown_not_what_is_sold():
     policy = rules(level=250, max_display_qty=10, run_to_zero=True)
 
-    assert policy.message == "In stock (10+ available)"
     assert policy.is_purchase_permitted(200)[0]
-    assert rules(level=4, max_display_qty=10).message == "In stock (4 available)"
+    assert policy.is_purchase_permitted(251) == (False, "only 10 in stock")
+
+
+def test_customers_read_words_not_counts():
+    assert rules(level=250).message == "In stock"
+    assert rules(level=3, low_stock_threshold=5).message == "Low stock"
+    assert rules(level=5, low_stock_threshold=5).short_message == "Low stock"
+    assert rules(level=6, low_stock_threshold=5).message == "In stock"
+    assert rules(level=0, run_to_zero=True, low_stock_threshold=5).message == "Out of stock"
+    assert rules(level=2, status=5, low_stock_threshold=5).message == "In stock"
 
 
 def test_out_of_stock_shows_the_availability_text_and_the_due_date():

@@ -3,6 +3,10 @@
 One policy object answers the storefront ("In stock", "Due in …"), the basket
 (``is_purchase_permitted`` for the quantity asked) and the checkout (Oscar
 re-checks every line with the same call), so the three always agree.
+
+Customers read words, never counts: "In stock", "Low stock" (at or below the
+shop's ``[shop] low_stock_threshold``), "Out of stock" or Khaos's own
+availability text.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from datetime import date
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from oscar.apps.partner import availability as oscar_availability
 from oscar.apps.partner.availability import *  # noqa: F403  Oscar's documented fork pattern
 from oscar.apps.partner.availability import Base
 
@@ -33,6 +38,7 @@ class SellRules:
     availability_text: str = ""
     due_date: date | None = None
     backorders: bool = True
+    low_stock_threshold: int = 0
 
 
 class KhaosAvailability(Base):
@@ -96,26 +102,22 @@ class KhaosAvailability(Base):
         return self.CODE_BACKORDER if self.is_available_to_buy else self.CODE_OUT_OF_STOCK
 
     @property
+    def low(self) -> bool:
+        return not self.untracked and 0 < self.num_available <= self.rules.low_stock_threshold
+
+    @property
     def short_message(self) -> str:
         if self.never:
             return _("Discontinued")
+        if self.low:
+            return _("Low stock")
         if self.untracked or self.num_available > 0:
             return _("In stock")
         return self.out_of_stock_text()
 
     @property
     def message(self) -> str:
-        if self.never or self.untracked:
-            return self.short_message
-        if self.num_available > 0:
-            return _("In stock (%(n)s available)") % {"n": self.quantity_text()}
-        return self.out_of_stock_text()
-
-    def quantity_text(self) -> str:
-        cap = self.rules.max_display_qty
-        if cap and self.num_available > cap:
-            return f"{cap}+"
-        return str(self.num_available)
+        return self.short_message
 
     def out_of_stock_text(self) -> str:
         text = self.rules.availability_text.strip() or (
@@ -125,3 +127,23 @@ class KhaosAvailability(Base):
             due = date_format(self.dispatch_date, "j F Y")
             return _("%(text)s — more due in %(date)s") % {"text": text, "date": due}
         return text
+
+
+class StockRequired(oscar_availability.StockRequired):
+    """Oscar's rule for products that do not come from Khaos, in words rather than counts."""
+
+    def __init__(self, num_available: int, low_stock_threshold: int = 0) -> None:
+        super().__init__(num_available)
+        self.low_stock_threshold = low_stock_threshold
+
+    @property
+    def short_message(self) -> str:
+        if 0 < self.num_available <= self.low_stock_threshold:
+            return _("Low stock")
+        if self.num_available > 0:
+            return _("In stock")
+        return _("Out of stock")
+
+    @property
+    def message(self) -> str:
+        return self.short_message

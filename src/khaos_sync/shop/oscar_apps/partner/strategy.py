@@ -72,6 +72,10 @@ def is_listed(product) -> bool:  # type: ignore[no-untyped-def]
     return bool(product.is_public)
 
 
+def low_stock_threshold() -> int:
+    return int(settings.KHAOS_SYNC["shop"]["low_stock_threshold"])
+
+
 def sell_rules(binding, level: int):  # type: ignore[no-untyped-def]
     try:
         stock = binding.stock
@@ -88,6 +92,7 @@ def sell_rules(binding, level: int):  # type: ignore[no-untyped-def]
         availability_text=binding.availability_text,
         due_date=None if stock is None else stock.due_date,
         backorders=backorders_allowed(),
+        low_stock_threshold=low_stock_threshold(),
     )
 
 
@@ -122,7 +127,7 @@ class KhaosStrategy(oscar_strategy.Structured):
             return KhaosAvailability(sell_rules(binding, combined_level(records)))
         if not product.get_product_class().track_stock:
             return Available()
-        return StockRequiredAvailability(combined_level(records))
+        return StockRequiredAvailability(combined_level(records), low_stock_threshold())
 
     def availability_policy(self, product, stockrecord):  # type: ignore[no-untyped-def]
         return self.combined_availability(product, stockrecord, self.stockrecords_of(product))
@@ -143,9 +148,11 @@ class KhaosStrategy(oscar_strategy.Structured):
         priced = [(c, r) for c, r in children_stock if r is not None and r.price is not None]
         if not priced:
             return UnavailablePrice()
-        # "From" price: the cheapest variant.
+        # "From" price: the cheapest variant, marked when the others cost more.
         child, record = min(priced, key=lambda pair: pair[1].price)
-        return self.pricing_policy(child, record)
+        price = self.pricing_policy(child, record)
+        price.varies = len({r.price for _c, r in priced}) > 1
+        return price
 
 
 class Selector:
