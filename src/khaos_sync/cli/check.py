@@ -124,6 +124,20 @@ def print_table(verdicts: list[Verdict]) -> None:
         click.echo("  ".join([*cells, row[3]]))
 
 
+def warn_if_no_site_url() -> None:
+    """Live shops send e-mails; without ``[shop] site_url`` their links lead nowhere."""
+    from django.conf import settings
+
+    from khaos_sync.sync.core.golive import writes_allowed
+
+    if not settings.KHAOS_SITE_URL and writes_allowed():
+        click.echo(
+            "warning: [shop] site_url is not set: links in e-mails will not reach the shop;"
+            " set it to the shop's public address, e.g. https://shop.example.co.uk",
+            err=True,
+        )
+
+
 @click.command()
 @click.option("--url", help="KhaosWS endpoint (default: configuration).")
 def check(url: str | None) -> None:
@@ -143,6 +157,7 @@ def check(url: str | None) -> None:
     with client:
         verdicts = run_checks(client, khaos)
     print_table(verdicts)
+    warn_if_no_site_url()
     failed = sum(not v.passed for v in verdicts)
     click.echo(f"\n{len(verdicts) - failed} passed, {failed} failed")
     raise SystemExit(1 if failed else 0)

@@ -228,7 +228,10 @@ OSCAR_DASHBOARD_NAVIGATION = [*OSCAR_DASHBOARD_NAVIGATION, KHAOS_NAVIGATION]  # 
 
 OSCAR_SHOP_NAME = SHOP["name"]
 # The shop's public address ("https://shop.example.co.uk"); empty until configured.
+# Django's Site follows it after every migrate (khaos_sync.shop.site), and Oscar's
+# e-mail links take their scheme from it.
 KHAOS_SITE_URL = SHOP["site_url"]
+OSCAR_URL_SCHEMA = KHAOS_SITE_URL.split("://", 1)[0] if KHAOS_SITE_URL else "http"
 OSCAR_DEFAULT_CURRENCY = "GBP"
 OSCAR_INITIAL_ORDER_STATUS = STATUS_PENDING
 OSCAR_INITIAL_LINE_STATUS = STATUS_PENDING
