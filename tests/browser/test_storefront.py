@@ -94,3 +94,16 @@ def test_product_page_screenshots_are_kept_for_review(browser, live_server, flee
     context.close()
 
     assert shot.stat().st_size > 10_000  # a rendered page, not an empty image
+
+
+def test_searching_navy_finds_the_fleece_from_its_lowest_price(page, live_server, fleece):
+    page.goto(f"{live_server.url}/")
+    page.fill("#id_q", "navy")
+    page.press("#id_q", "Enter")
+    page.wait_for_load_state()
+
+    result = page.locator(".product_pod", has_text="Fleece")
+    assert "From £30.00 inc. VAT" in " ".join(result.inner_text().split())
+    result.locator("h3 a").click()
+    page.wait_for_load_state()
+    assert page.locator("#variant_picker").is_visible()
