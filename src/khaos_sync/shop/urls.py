@@ -7,6 +7,10 @@ from django.views.static import serve
 
 from khaos_sync.shop import health, metrics
 
+# Branded error pages (khaos_sync.shop.errors).
+handler404 = "khaos_sync.shop.errors.page_not_found"
+handler500 = "khaos_sync.shop.errors.server_error"
+
 KHAOS_PAGES = ["catalogue", "stock", "orders", "status", "customers", "images"]
 
 urlpatterns = [
