@@ -37,7 +37,7 @@ class DashboardSignalProcessor(RealtimeSignalProcessor):
     def handle_save(self, sender, instance, **kwargs):  # type: ignore[no-untyped-def]
         if getattr(_paused, "value", False):
             return
-        if getattr(instance, "structure", None) == "child" and instance.parent_id:
+        if getattr(instance, "is_child", False):  # a catalogue Product that is a variant
             instance = instance.parent
         super().handle_save(sender, instance, **kwargs)
 

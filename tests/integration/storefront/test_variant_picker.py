@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from oscar.core.loading import get_model
 
 from tests.storefront_data import make_fleece
 
+ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
 pytestmark = pytest.mark.django_db
 
 
@@ -77,3 +79,17 @@ def test_a_variant_page_inherits_the_parents_text(client):
     assert "Our warmest layer" in page
     assert "Product code" in page and "FLC-NVY-S" in page
     assert "UPC" not in page
+
+
+def test_variants_without_options_are_offered_by_title(client):
+    fleece = make_fleece()
+    ProductAttributeValue.objects.filter(product__parent=fleece.parent).delete()
+
+    page = client.get(fleece.parent.get_absolute_url()).content.decode()
+    response = client.post(
+        picker_url(fleece), {"variant": "Fleece / Pink / L", "quantity": "1"}, follow=True
+    )
+
+    assert '<option value="Fleece / Navy / L" disabled>' in page
+    [line] = response.context["basket"].all_lines()
+    assert line.product == fleece.child("Pink", "L")

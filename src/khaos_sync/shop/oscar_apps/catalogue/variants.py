@@ -55,14 +55,29 @@ def uda_attribute_names() -> set[str]:
     return {name for name, mode in modes.items() if mode == "attribute"}
 
 
-def option_values(child: Any, excluded: set[str]) -> list[tuple[Any, str]]:
-    """The child's (attribute, value) pairs that are SCS options, in Khaos's order."""
+Option = tuple[str, str, str]  # (attribute code, heading name, value)
+FALLBACK_CODE = "variant"
+
+
+def option_values(child: Any, excluded: set[str]) -> list[Option]:
+    """The child's SCS options, in Khaos's heading order."""
     values = sorted(child.attribute_values.all(), key=lambda value: value.pk)
     return [
-        (value.attribute, str(value.value))
+        (value.attribute.code, value.attribute.name, str(value.value))
         for value in values
         if value.attribute.name not in excluded and value.value not in (None, "")
     ]
+
+
+def tell_apart(children: list[Any], options: list[list[Option]]) -> list[list[Option]]:
+    """The options, or the variants' titles when options do not tell every variant apart.
+
+    Variants made by hand in the dashboard may have no attributes at all.
+    """
+    keys = [tuple(option) for option in options]
+    if all(keys) and len(set(keys)) == len(keys):
+        return options
+    return [[(FALLBACK_CODE, _("Option"), child.get_title())] for child in children]
 
 
 class VariantPicker:
@@ -74,22 +89,22 @@ class VariantPicker:
             .prefetch_related("stockrecords", "attribute_values__attribute")
             .order_by("pk")
         )
+        for child in children:
+            child.parent = parent  # spares a query per variant in the strategy
         excluded = uda_attribute_names()
+        options = tell_apart(children, [option_values(child, excluded) for child in children])
         self.headings: list[Heading] = []
         self.variants: list[Variant] = []
         by_code: dict[str, Heading] = {}
-        for child in children:
-            child.parent = parent
-            pairs = option_values(child, excluded)
-            for attribute, value in pairs:
-                heading = by_code.get(attribute.code)
-                if heading is None:
-                    heading = by_code[attribute.code] = Heading(attribute.code, attribute.name)
-                    self.headings.append(heading)
-                if value not in heading.values:
-                    heading.values.append(value)
+        for child, child_options in zip(children, options, strict=True):
+            for code, name, value in child_options:
+                if code not in by_code:
+                    by_code[code] = Heading(code, name)
+                    self.headings.append(by_code[code])
+                if value not in by_code[code].values:
+                    by_code[code].values.append(value)
             info = strategy.fetch_for_product(child)
-            self.variants.append(Variant(child, {a.code: v for a, v in pairs}, info))
+            self.variants.append(Variant(child, {c: v for c, _n, v in child_options}, info))
         self.chosen = self.clean(chosen or {})
         for heading in self.headings:
             heading.choices = [self.choice(heading, value) for value in heading.values]
