@@ -27,6 +27,7 @@ def init(no_input: bool) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     click.echo("static files: collected")
     populate_countries()
+    ensure_operator_group()
     ensure_admin()
 
 
@@ -42,6 +43,13 @@ def populate_countries() -> None:
     # A UK shop: the customer's first choice at checkout.
     country.objects.filter(iso_3166_1_a2="GB").update(display_order=1)
     click.echo("countries: loaded")
+
+
+def ensure_operator_group() -> None:
+    from khaos_sync.dashboard.access import OPERATOR_GROUP, ensure_operator_group
+
+    if ensure_operator_group():
+        click.echo(f"group: created {OPERATOR_GROUP!r}")
 
 
 def ensure_admin() -> None:
