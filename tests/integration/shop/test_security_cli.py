@@ -33,3 +33,12 @@ def test_init_creates_the_khaos_operator_group(fresh_env):  # noqa: F811
     }
     again = run(["init"], fresh_env)
     assert again.returncode == 0 and "group: created" not in again.stdout
+
+
+def test_the_web_process_refuses_a_short_metrics_token_like_the_worker(fresh_env):  # noqa: F811
+    fresh_env["KHAOS_SYNC_WORKER_METRICS_TOKEN"] = "abc"
+    for command in (["manage", "check"], ["worker", "--once"]):
+        result = run(command, fresh_env)
+        assert result.returncode != 0, command
+        assert "worker.metrics_token is 3 characters long; use at least 16" in result.stderr
+        assert "Traceback" not in result.stderr
