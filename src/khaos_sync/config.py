@@ -185,6 +185,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
             "", as_url("http", "https"), "public address of the shop, for every absolute link"
         ),
         "debug": Key(False, as_bool, "Django debug mode; never in production"),
+        "https": Key(False, as_bool, "served over HTTPS: secure cookies, HSTS, proxy header"),
         "secret_key": Key("", as_str, "generated and kept in the data dir when empty"),
         "allowed_hosts": Key(["localhost", "127.0.0.1", "[::1]"], as_list),
         "csrf_trusted_origins": Key([], as_list),

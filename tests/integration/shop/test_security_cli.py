@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -42,3 +43,52 @@ def test_the_web_process_refuses_a_short_metrics_token_like_the_worker(fresh_env
         assert result.returncode != 0, command
         assert "worker.metrics_token is 3 characters long; use at least 16" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+def documented_production_config() -> str:
+    """The TOML block of docs/operations.md's "Security" section."""
+    text = (Path(__file__).parents[3] / "docs" / "operations.md").read_text()
+    security = text.split("## Security", 1)[1]
+    return security.split("```toml\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_documented_production_config_passes_the_deploy_check(fresh_env):  # noqa: F811
+    data = Path(fresh_env["KHAOS_SYNC_DATA_DIR"])
+    data.mkdir()
+    (data / "khaos-sync.toml").write_text(documented_production_config())
+
+    result = run(["manage", "check", "--deploy", "--fail-level", "WARNING"], fresh_env)
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues (0 silenced)" in result.stdout
+
+
+def test_without_https_the_deploy_check_names_what_is_missing(fresh_env):  # noqa: F811
+    data = Path(fresh_env["KHAOS_SYNC_DATA_DIR"])
+    data.mkdir()
+    config = documented_production_config().replace("https = true\n", "")
+    (data / "khaos-sync.toml").write_text(config)
+
+    result = run(["manage", "check", "--deploy", "--fail-level", "WARNING"], fresh_env)
+
+    assert result.returncode != 0
+    for check in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert check in result.stderr + result.stdout
+
+
+def mode(path: Path) -> str:
+    return oct(path.stat().st_mode & 0o777)
+
+
+def test_init_leaves_the_data_dir_and_database_private_whatever_the_umask(fresh_env):  # noqa: F811
+    data = Path(fresh_env["KHAOS_SYNC_DATA_DIR"])
+    data.mkdir(mode=0o755)
+    data.chmod(0o755)  # as an earlier version, or a careless mkdir, left it
+
+    result = run(["init"], fresh_env, preexec_fn=lambda: os.umask(0o022))
+
+    assert result.returncode == 0, result.stderr
+    assert mode(data) == "0o700"
+    databases = sorted(data.glob("shop.sqlite3*"))
+    assert databases and {mode(path) for path in databases} == {"0o600"}, databases
+    assert mode(data / "secret_key") == "0o600"

@@ -28,6 +28,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from khaos_sync.files import private_file
 from khaos_sync.sync.images.jobs import create_job, start_in_background, uploads_dir
 from khaos_sync.sync.images.models import ImageImportJob
 
@@ -110,7 +111,7 @@ def keep_upload(upload: TemporaryUploadedFile) -> Path:
     """Move the spooled upload into the data dir under a name of our own."""
     target = uploads_dir() / f"{uuid.uuid4().hex}.zip"
     shutil.move(upload.temporary_file_path(), target)
-    return target
+    return private_file(target)
 
 
 class JobView(View):
