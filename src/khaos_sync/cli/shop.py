@@ -93,6 +93,8 @@ def serve(host: str, port: int, workers: int) -> None:
         f"--bind={host}:{port}",
         f"--workers={workers}",
         "--access-logfile=-",
+        "--error-logfile=-",
+        "--logger-class=khaos_sync.shop.gunicorn_logging.JsonLogger",
         "--timeout=60",
         "--graceful-timeout=30",
     ]

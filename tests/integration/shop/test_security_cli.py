@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
+import subprocess
 from pathlib import Path
 
-from tests.integration.shop.test_cli import fresh_env, run  # noqa: F401  (fixture)
+import httpx
+
+from tests.integration.shop.test_cli import (  # noqa: F401  (fresh_env is a fixture)
+    KHAOS_SYNC,
+    free_port,
+    fresh_env,
+    run,
+    wait_until_up,
+)
 
 
 def khaos_permissions_of(database: Path, group: str) -> set[str]:
@@ -92,3 +102,29 @@ def test_init_leaves_the_data_dir_and_database_private_whatever_the_umask(fresh_
     databases = sorted(data.glob("shop.sqlite3*"))
     assert databases and {mode(path) for path in databases} == {"0o600"}, databases
     assert mode(data / "secret_key") == "0o600"
+
+
+def test_gunicorn_logs_every_line_as_json(fresh_env):  # noqa: F811
+    port = free_port()
+    server = subprocess.Popen(
+        [*KHAOS_SYNC, "serve", "--port", str(port), "--workers", "1"],
+        env=fresh_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/health")
+        httpx.get(f"http://127.0.0.1:{port}/health?token=not-for-the-log", timeout=10)
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=60)
+
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    entries = [json.loads(line) for line in lines]  # fails on any plain-text line
+    loggers = {entry["logger"] for entry in entries}
+    assert {"gunicorn.error", "gunicorn.access"} <= loggers, lines
+    access = [e for e in entries if e["logger"] == "gunicorn.access" and e["status"] == 200]
+    assert access[-1]["method"] == "GET" and access[-1]["path"] == "/health"
+    assert isinstance(access[-1]["duration_ms"], float)
+    assert "not-for-the-log" not in stderr
