@@ -156,6 +156,8 @@ class KhaosClient:
 
     def _call(self, definition: Operation, params: Mapping[str, Any], timeout: float | None) -> Any:
         body = encode_request(definition.name, params)
+        if definition.result == "string":
+            return self._string(definition, body, timeout)
         limit = self._cap(definition)
         status, data = self._post(definition, body, timeout, limit)
         if status == 200:
@@ -202,6 +204,14 @@ class KhaosClient:
             if received > limit:
                 raise _too_large(limit)
             yield chunk
+
+    def _string(self, definition: Operation, body: bytes, timeout: float | None) -> str:
+        # Unwrapped while it arrives: neither the raw answer nor a tree of it is
+        # ever held, only the string itself (once as bytes, briefly twice).
+        data = bytearray()
+        for piece in self._stream(definition, body, timeout):
+            data += piece
+        return data.decode("utf-8")
 
     # --- streamed string answers ---
 
