@@ -8,7 +8,11 @@ message naming the key, instead of surfacing hours later inside a sync.
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
+import re
+import ssl
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -61,38 +65,57 @@ def as_list(name: str, value: Any) -> list[str]:
     raise ConfigError(f"{name} must be a list of text values, got {value!r}")
 
 
+def whole_number(name: str, value: Any) -> int:
+    """An int from TOML or the environment; true/false and fractions are mistakes, not numbers."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            pass
+    raise ConfigError(f"{name} must be a whole number, got {value!r}")
+
+
+def number(name: str, value: Any) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            pass
+    raise ConfigError(f"{name} must be a number, got {value!r}")
+
+
 def as_int_list(name: str, value: Any) -> list[int]:
     items = as_list(name, value) if isinstance(value, str) else value
     if not isinstance(items, list):
         raise ConfigError(f"{name} must be a list of whole numbers, got {value!r}")
     try:
-        return [int(v) for v in items]
-    except (TypeError, ValueError):
+        return [whole_number(name, v) for v in items]
+    except ConfigError:
         raise ConfigError(f"{name} must be a list of whole numbers, got {value!r}") from None
 
 
 def ranged_int(low: int, high: int) -> Parser:
     def parse(name: str, value: Any) -> int:
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise ConfigError(f"{name} must be a whole number, got {value!r}") from None
-        if not low <= number <= high:
-            raise ConfigError(f"{name} must be between {low} and {high}, got {number}")
-        return number
+        whole = whole_number(name, value)
+        if not low <= whole <= high:
+            raise ConfigError(f"{name} must be between {low} and {high}, got {whole}")
+        return whole
 
     return parse
 
 
 def ranged_float(low: float, high: float) -> Parser:
     def parse(name: str, value: Any) -> float:
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise ConfigError(f"{name} must be a number, got {value!r}") from None
-        if not low <= number <= high:
-            raise ConfigError(f"{name} must be between {low} and {high}, got {number}")
-        return number
+        amount = number(name, value)
+        if not low <= amount <= high:  # also refuses nan
+            raise ConfigError(f"{name} must be between {low} and {high}, got {amount}")
+        return amount
 
     return parse
 
@@ -107,6 +130,14 @@ def one_of(*choices: str) -> Parser:
     return parse
 
 
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)?([^@/\s]*?):([^@\s]*)@")
+
+
+def masked(url: str) -> str:
+    """The URL as it may be shown: any password replaced by ``***``."""
+    return _USERINFO.sub(r"\1\2:***@", url)
+
+
 def as_url(*schemes: str, allow_empty: bool = True) -> Parser:
     def parse(name: str, value: Any) -> str:
         text = as_str(name, value).strip()
@@ -116,7 +147,7 @@ def as_url(*schemes: str, allow_empty: bool = True) -> Parser:
         if parsed.scheme not in schemes or not parsed.netloc:
             raise ConfigError(
                 f"{name} must be a {' or '.join(schemes)} URL like "
-                f"{schemes[0]}://host:port/..., got {text!r}"
+                f"{schemes[0]}://host:port/..., got {masked(text)!r}"
             )
         return text
 
@@ -154,6 +185,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
             "", as_url("http", "https"), "public address of the shop, for every absolute link"
         ),
         "debug": Key(False, as_bool, "Django debug mode; never in production"),
+        "https": Key(False, as_bool, "served over HTTPS: secure cookies, HSTS, proxy header"),
         "secret_key": Key("", as_str, "generated and kept in the data dir when empty"),
         "allowed_hosts": Key(["localhost", "127.0.0.1", "[::1]"], as_list),
         "csrf_trusted_origins": Key([], as_list),
@@ -332,6 +364,83 @@ def environment_overrides(environ: Mapping[str, str]) -> dict[str, dict[str, str
     return overrides
 
 
+# KHAOS_SYNC_* variables that are not configuration keys but are read elsewhere.
+OTHER_VARIABLES = {
+    "KHAOS_SYNC_DATA_DIR",
+    "KHAOS_SYNC_CONFIG",
+    "KHAOS_SYNC_ADMIN_EMAIL",  # init's first admin
+    "KHAOS_SYNC_ADMIN_PASSWORD",
+    "KHAOS_SYNC_TEST_POSTGRES",  # the test suite's PostgreSQL server
+}
+MIN_SECRET_KEY_LENGTH = 50  # Django's own deployment check asks for as much
+MIN_TOKEN_LENGTH = 16
+log = logging.getLogger(__name__)
+_warned: set[str] = set()
+
+
+def variable_names() -> set[str]:
+    keys = {f"KHAOS_SYNC_{section}_{key}".upper() for section in SCHEMA for key in SCHEMA[section]}
+    return keys | OTHER_VARIABLES
+
+
+def warn_unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """Warn once per process about each KHAOS_SYNC_* variable no key reads (a typo, usually)."""
+    known = variable_names()
+    unknown = sorted(n for n in environ if n.startswith("KHAOS_SYNC_") and n not in known)
+    for name in unknown:
+        if name not in _warned:
+            _warned.add(name)
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            log.warning("unknown environment variable %s is ignored%s", name, hint)
+    return unknown
+
+
+def check_secret_key(shop: Mapping[str, Any]) -> None:
+    key = shop["secret_key"]
+    if not key or shop["debug"]:
+        return
+    if len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) < 5:
+        raise ConfigError(
+            f"shop.secret_key is too weak ({len(key)} characters); use at least "
+            f"{MIN_SECRET_KEY_LENGTH} random characters, or leave it empty to have one "
+            "generated and kept in the data dir"
+        )
+
+
+def check_metrics_token(worker: Mapping[str, Any]) -> None:
+    """One rule for the web's and the worker's /metrics."""
+    token = worker["metrics_token"]
+    if token and len(token) < MIN_TOKEN_LENGTH:
+        raise ConfigError(
+            f"worker.metrics_token is {len(token)} characters long; use at least "
+            f"{MIN_TOKEN_LENGTH} (e.g. from `python -c 'import secrets; print(secrets.token_urlsafe())'`)"
+        )
+
+
+def check_ca_bundle(khaos: Mapping[str, Any]) -> None:
+    """The bundle must load now, not on the first call to Khaos hours later."""
+    bundle = khaos["ca_bundle"]
+    if not bundle:
+        return
+    path = Path(bundle)
+    if not path.exists():
+        raise ConfigError(f"khaos.ca_bundle: {path} does not exist")
+    try:
+        if path.is_dir():
+            ssl.create_default_context(capath=str(path))
+        else:
+            ssl.create_default_context(cafile=str(path))
+    except (OSError, ssl.SSLError) as exc:
+        raise ConfigError(f"khaos.ca_bundle: {path} is not a readable PEM bundle ({exc})") from None
+
+
+def check_rules(values: Mapping[str, Mapping[str, Any]]) -> None:
+    check_secret_key(values["shop"])
+    check_metrics_token(values["worker"])
+    check_ca_bundle(values["khaos"])
+
+
 def load(environ: Mapping[str, str] | None = None) -> Config:
     env = os.environ if environ is None else environ
     data_dir = data_dir_from(env)
@@ -350,4 +459,6 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
                 values[section][key] = spec.parse(name, raw[section][key])
             else:
                 values[section][key] = spec.default
+    check_rules(values)
+    warn_unknown_variables(env)
     return Config(data_dir=data_dir, source=source, values=values)

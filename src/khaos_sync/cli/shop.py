@@ -27,6 +27,7 @@ def init(no_input: bool) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     click.echo("static files: collected")
     populate_countries()
+    ensure_operator_group()
     ensure_admin()
 
 
@@ -42,6 +43,13 @@ def populate_countries() -> None:
     # A UK shop: the customer's first choice at checkout.
     country.objects.filter(iso_3166_1_a2="GB").update(display_order=1)
     click.echo("countries: loaded")
+
+
+def ensure_operator_group() -> None:
+    from khaos_sync.dashboard.access import OPERATOR_GROUP, ensure_operator_group
+
+    if ensure_operator_group():
+        click.echo(f"group: created {OPERATOR_GROUP!r}")
 
 
 def ensure_admin() -> None:
@@ -85,6 +93,8 @@ def serve(host: str, port: int, workers: int) -> None:
         f"--bind={host}:{port}",
         f"--workers={workers}",
         "--access-logfile=-",
+        "--error-logfile=-",
+        "--logger-class=khaos_sync.shop.gunicorn_logging.JsonLogger",
         "--timeout=60",
         "--graceful-timeout=30",
     ]

@@ -1,10 +1,13 @@
-"""Links to pages other flows provide, shown only once those pages exist."""
+"""Links to pages other flows provide, shown once those pages exist and to those allowed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
+
+from khaos_sync.dashboard.access import may_open
 
 
 @dataclass(frozen=True)
@@ -26,11 +29,5 @@ FLOW_PAGES = [
 ]
 
 
-def installed_pages() -> list[Link]:
-    links = []
-    for label, name in FLOW_PAGES:
-        try:
-            links.append(Link(label, reverse(name)))
-        except NoReverseMatch:
-            continue  # that flow has not mounted this page (yet)
-    return links
+def installed_pages(user: Any) -> list[Link]:
+    return [Link(label, reverse(name)) for label, name in FLOW_PAGES if may_open(user, name)]

@@ -1,39 +1,32 @@
 """The "Khaos" entry of Oscar's dashboard menu.
 
 Oscar's default access check only knows Oscar's own dashboard apps, so these
-entries carry their own: staff only, and hidden while the page they point to
-is not installed (each flow mounts its pages when it is ready).
+entries carry their own, reading the same permission table as the pages
+(:mod:`khaos_sync.dashboard.access`): an entry is shown to those who may open
+it, and only once the page it points to is installed (each flow mounts its
+pages when it is ready).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
 
+def may_open(user: Any, url_name: str | None, url_args: Any = None, url_kwargs: Any = None) -> bool:
+    # Imported here: this module is read by the settings, before apps are loaded.
+    from khaos_sync.dashboard import access
 
-def staff_and_installed(
-    user: Any, url_name: str | None, url_args: Any = None, url_kwargs: Any = None
-) -> bool:
-    if not (user.is_authenticated and user.is_staff):
-        return False
-    if url_name is None:
-        return True
-    try:
-        reverse(url_name, args=url_args, kwargs=url_kwargs)
-    except NoReverseMatch:
-        return False
-    return True
+    return access.may_open(user, url_name, url_args, url_kwargs)
 
 
 def entry(label: str, url_name: str) -> dict[str, Any]:
-    return {"label": label, "url_name": url_name, "access_fn": staff_and_installed}
+    return {"label": label, "url_name": url_name, "access_fn": may_open}
 
 
 KHAOS_NAVIGATION: dict[str, Any] = {
     "label": "Khaos",
     "icon": "fas fa-sync",
-    "access_fn": staff_and_installed,
+    "access_fn": may_open,
     "children": [
         entry("Overview", "khaos-dashboard:index"),
         entry("Sync runs", "khaos-dashboard:runs"),

@@ -1,4 +1,4 @@
-"""The Khaos section of the dashboard (staff only), mounted under /dashboard/khaos/."""
+"""The Khaos section of the dashboard mounted under /dashboard/khaos/ (permissions: access.py)."""
 
 from django.urls import path
 

@@ -14,10 +14,11 @@ come out as the typed errors of ``khaos_sync.protocol.errors``:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import ssl
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from types import TracebackType
@@ -26,6 +27,7 @@ from typing import Any, Final
 import httpx
 
 from khaos_sync import __version__
+from khaos_sync.protocol.documents.stock import StockItem, iter_stock_items_of_pieces
 from khaos_sync.protocol.errors import KhaosError, ProtocolError, SoapFault, TransientError
 from khaos_sync.protocol.results import (
     CompanyList,
@@ -43,6 +45,7 @@ from khaos_sync.protocol.soap.envelope import (
     find_fault,
 )
 from khaos_sync.protocol.soap.operations import Operation, get_operation
+from khaos_sync.protocol.soap.streaming import StringAnswer
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,11 @@ OUTCOME_PROTOCOL: Final = "protocol"
 OUTCOME_ERROR: Final = "error"
 
 DateLike = date  # a datetime is a date too
+
+# Calls whose answer is a handful of values: a larger answer is a wrong
+# endpoint or a hostile one, and must not cost memory to find out.
+SMALL_ANSWER_BYTES: Final = 64 * 1024
+ANSWER_CAPS: Final = {"GetVersion": SMALL_ANSWER_BYTES}
 
 
 class TlsVerificationError(KhaosError):
@@ -148,36 +156,110 @@ class KhaosClient:
 
     def _call(self, definition: Operation, params: Mapping[str, Any], timeout: float | None) -> Any:
         body = encode_request(definition.name, params)
-        status, data = self._post(definition, body, timeout)
+        if definition.result == "string":
+            return self._string(definition, body, timeout)
+        limit = self._cap(definition)
+        status, data = self._post(definition, body, timeout, limit)
         if status == 200:
-            return decode_response(definition.name, data, max_bytes=self.max_response_bytes)
+            return decode_response(definition.name, data, max_bytes=limit)
         raise _http_error(definition, status, data)
 
-    def _post(self, definition: Operation, body: bytes, timeout: float | None) -> tuple[int, bytes]:
+    def _cap(self, definition: Operation) -> int:
+        return min(
+            self.max_response_bytes, ANSWER_CAPS.get(definition.name, self.max_response_bytes)
+        )
+
+    def _post(
+        self, definition: Operation, body: bytes, timeout: float | None, limit: int
+    ) -> tuple[int, bytes]:
+        try:
+            with self._open(definition, body, timeout) as response:
+                return response.status_code, self._read_body(response, limit)
+        except httpx.HTTPError as exc:
+            raise _transport_error(definition, exc) from exc
+
+    def _open(
+        self, definition: Operation, body: bytes, timeout: float | None
+    ) -> contextlib.AbstractContextManager[httpx.Response]:
         headers = {
             "Content-Type": "text/xml; charset=utf-8",
             # Delphi servers dispatch on the quoted form, quotes included.
             "SOAPAction": f'"{definition.soap_action}"',
         }
-        try:
-            with self._http.stream(
-                "POST", self.url, content=body, headers=headers, timeout=self._timeout(timeout)
-            ) as response:
-                return response.status_code, self._read_body(response)
-        except httpx.HTTPError as exc:
-            raise _transport_error(definition, exc) from exc
+        return self._http.stream(
+            "POST", self.url, content=body, headers=headers, timeout=self._timeout(timeout)
+        )
 
-    def _read_body(self, response: httpx.Response) -> bytes:
+    def _read_body(self, response: httpx.Response, limit: int) -> bytes:
+        return b"".join(self._chunks(response, limit))
+
+    def _chunks(self, response: httpx.Response, limit: int) -> Iterator[bytes]:
         declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > self.max_response_bytes:
-            raise _too_large(self.max_response_bytes)
-        data = bytearray()
+        if declared.isdigit() and int(declared) > limit:
+            raise _too_large(limit)
+        received = 0
         # Counted after content decoding, so a gzip bomb stops at the same cap.
         for chunk in response.iter_bytes():
-            data += chunk
-            if len(data) > self.max_response_bytes:
-                raise _too_large(self.max_response_bytes)
-        return bytes(data)
+            received += len(chunk)
+            if received > limit:
+                raise _too_large(limit)
+            yield chunk
+
+    def _string(self, definition: Operation, body: bytes, timeout: float | None) -> str:
+        # Unwrapped while it arrives: neither the raw answer nor a tree of it is
+        # ever held, only the string itself (once as bytes, briefly twice).
+        data = bytearray()
+        for piece in self._stream(definition, body, timeout):
+            data += piece
+        return data.decode("utf-8")
+
+    # --- streamed string answers ---
+
+    def stream_string(
+        self, operation: str, /, *, timeout: float | None = None, **params: Any
+    ) -> Iterator[bytes]:
+        """The string result of ``operation`` in UTF-8 pieces, as the answer arrives.
+
+        For the export methods, whose string is a whole KSDXML document that may
+        be hundreds of megabytes: memory stays flat however large it is. Errors
+        are those of :meth:`call`, raised while iterating.
+        """
+        definition = get_operation(operation)
+        sent = {name: value for name, value in params.items() if value is not None}
+        log.debug("Khaos %s(%s), streamed", definition.name, _loggable(definition, sent))
+        started = time.monotonic()
+        outcome = OUTCOME_ERROR
+        try:
+            yield from self._stream(definition, encode_request(definition.name, sent), timeout)
+            outcome = OUTCOME_OK
+        except GeneratorExit:
+            outcome = OUTCOME_OK  # the caller had what it needed
+            raise
+        except SoapFault:
+            outcome = OUTCOME_FAULT
+            raise
+        except TransientError:
+            outcome = OUTCOME_TRANSIENT
+            raise
+        except ProtocolError:
+            outcome = OUTCOME_PROTOCOL
+            raise
+        finally:
+            self._report(definition.name, time.monotonic() - started, outcome)
+
+    def _stream(self, definition: Operation, body: bytes, timeout: float | None) -> Iterator[bytes]:
+        limit = self._cap(definition)
+        try:
+            with self._open(definition, body, timeout) as response:
+                if response.status_code != 200:
+                    data = self._read_body(response, limit)
+                    raise _http_error(definition, response.status_code, data)
+                answer = StringAnswer(definition.name)
+                for chunk in self._chunks(response, limit):
+                    yield from answer.feed(chunk)
+                yield from answer.finish()
+        except httpx.HTTPError as exc:
+            raise _transport_error(definition, exc) from exc
 
     def _timeout(self, timeout: float | None) -> httpx.Timeout:
         return httpx.Timeout(
@@ -280,6 +362,25 @@ class KhaosClient:
         """KSDXMLStock for comma-separated codes, or for items changed since a date."""
         return _str(
             self.call(
+                "ExportStock",
+                timeout=timeout,
+                StockCode=stock_code,
+                MappingType=mapping_type,
+                LastUpdated=last_updated,
+            )
+        )
+
+    def export_stock_items(
+        self,
+        *,
+        stock_code: str | None = None,
+        mapping_type: int | None = None,
+        last_updated: DateLike | None = None,
+        timeout: float | None = None,
+    ) -> Iterator[StockItem]:
+        """ExportStock's items one at a time while the answer arrives (flat memory)."""
+        return iter_stock_items_of_pieces(
+            self.stream_string(
                 "ExportStock",
                 timeout=timeout,
                 StockCode=stock_code,

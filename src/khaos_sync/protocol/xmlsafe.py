@@ -12,9 +12,9 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import IO, Final
+from typing import IO, Any, Final, cast
 
 from lxml import etree
 
@@ -31,6 +31,7 @@ _CHUNK: Final = 64 * 1024
 _UTF8_BOM: Final = b"\xef\xbb\xbf"
 _UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml\b[^>]*\?>")
+_XML_DECLARATION_BYTES = re.compile(rb"\A<\?xml\s[^>]*\?>")
 _ROOT_START = re.compile(r"<([^\s/>]+)")
 
 Source = bytes | str | os.PathLike[str] | IO[bytes]
@@ -272,3 +273,141 @@ class _GuardedReader:
             raise UnsafeDocumentError(
                 f"document is larger than the {self._max_bytes} bytes allowed"
             )
+
+
+def iter_elements_of_pieces(
+    pieces: Iterable[bytes], tag: str, *, root: str | None = None
+) -> Iterator[etree._Element]:
+    """Like :func:`iter_elements`, for a document that arrives in pieces of UTF-8.
+
+    For the string a SOAP answer carries, unwrapped as it arrives: the text was
+    decoded once already, so a leading byte-order mark and whatever encoding the
+    XML declaration names are dropped, as :func:`parse_document` does for text.
+    Each element is released as soon as the caller asks for the next one.
+    """
+    feed = _DocumentFeed(tag, root)
+    for piece in pieces:
+        yield from feed.feed(piece)
+    yield from feed.close()
+
+
+class _DocumentFeed:
+    def __init__(self, tag: str, root: str | None) -> None:
+        self._root = root
+        self._head: bytes | None = b""  # None once the prolog has been checked
+        self._checked = False
+        self._parser = etree.XMLPullParser(
+            events=("end",),
+            tag=tag,
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            remove_comments=True,
+            remove_pis=True,
+            huge_tree=True,
+        )
+
+    def feed(self, piece: bytes) -> Iterator[etree._Element]:
+        if self._head is not None:
+            self._head += piece
+            if not self._take_head(complete=False):
+                return
+        else:
+            self._parse(piece)
+        yield from self._events()
+
+    def close(self) -> Iterator[etree._Element]:
+        if self._head is not None and not self._take_head(complete=True):
+            raise DocumentError("document is empty")
+        try:
+            self._parser.close()
+        except etree.XMLSyntaxError as exc:
+            raise DocumentError(f"document is not well-formed XML: {exc}") from exc
+        yield from self._events()
+
+    def _take_head(self, *, complete: bool) -> bool:
+        """Check the prolog once enough has arrived; True when parsing has begun."""
+        assert self._head is not None
+        head = _strip_leading_whitespace(self._head)
+        if head.startswith(b"<?xml"):
+            declaration = _XML_DECLARATION_BYTES.match(head)
+            if declaration is None:
+                if complete:
+                    raise DocumentError("document is not well-formed XML: unclosed declaration")
+                return self._wait(head)
+            # The text was decoded once already: the encoding it names no longer applies.
+            head = head[declaration.end() :]
+        elif not complete and len(head) < len("<?xml"):
+            return False
+        rest = _find_root(head, complete=complete)
+        if rest is None:
+            return self._wait(head)
+        name = _root_name(rest)
+        if name is None:
+            raise DocumentError("document has no root element")
+        if self._root is not None and name != self._root:
+            raise DocumentError(f"expected a document with root <{self._root}>, got <{name}>")
+        self._head = None
+        self._parse(head)
+        return True
+
+    @staticmethod
+    def _wait(head: bytes) -> bool:
+        if len(head) > MAX_PROLOG_BYTES:
+            raise UnsafeDocumentError(
+                f"document prolog is longer than {MAX_PROLOG_BYTES} bytes; refused"
+            )
+        return False
+
+    def _parse(self, data: bytes) -> None:
+        try:
+            self._parser.feed(data)
+        except etree.XMLSyntaxError as exc:
+            raise DocumentError(f"document is not well-formed XML: {exc}") from exc
+
+    def _events(self) -> Iterator[etree._Element]:
+        try:
+            events = list(self._parser.read_events())
+        except etree.XMLSyntaxError as exc:
+            raise DocumentError(f"document is not well-formed XML: {exc}") from exc
+        for _event, found in events:
+            element = cast(etree._Element, found)
+            if not self._checked:
+                _refuse_doctype_in(element)
+                self._checked = True
+            yield element
+            _release(element)
+
+
+def feed_parser(target: Any) -> etree.XMLParser:
+    """A push parser that reports to ``target`` (lxml's parser-target interface).
+
+    For reading the framing of a SOAP answer while it arrives; the caller
+    checks the prolog (:func:`check_prolog_head`) before feeding it.
+    """
+    return etree.XMLParser(
+        target=target,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=True,
+    )
+
+
+def check_prolog_head(head: bytes, *, complete: bool) -> bool:
+    """True once ``head`` reaches the root element with a harmless prolog.
+
+    Raises UnsafeDocumentError for a DTD or entity declaration, or a prolog
+    too long to be one Khaos wrote; False means more bytes are needed.
+    """
+    if _find_root(_strip_leading_whitespace(head), complete=complete) is not None:
+        return True
+    if len(head) > MAX_PROLOG_BYTES:
+        raise UnsafeDocumentError(
+            f"document prolog is longer than {MAX_PROLOG_BYTES} bytes; refused"
+        )
+    return False

@@ -6,12 +6,14 @@ import os
 import secrets
 from pathlib import Path
 
+from khaos_sync.files import private_dir
+
 
 def load_or_create_secret_key(data_dir: Path) -> str:
     path = data_dir / "secret_key"
     if path.is_file():
         return path.read_text(encoding="utf-8").strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     key = secrets.token_urlsafe(50)
     # Create with owner-only permissions; O_EXCL so two processes starting at once
     # cannot each write a different key.

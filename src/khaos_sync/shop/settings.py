@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from oscar.defaults import *  # noqa: F403  Oscar's documented way to start its settings
 
 from khaos_sync import config as khaos_config
+from khaos_sync.files import private_dir, private_file
 from khaos_sync.shop.pipeline import (
     LINE_STATUS_PIPELINE,
     ORDER_STATUS_CASCADE,
@@ -25,7 +27,7 @@ from khaos_sync.shop.secrets import load_or_create_secret_key
 CONFIG = khaos_config.load()
 SHOP = CONFIG.values["shop"]
 DATA_DIR: Path = CONFIG.data_dir
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+private_dir(DATA_DIR)  # secret key, database, reports and uploads: owner only
 
 SECRET_KEY = SHOP["secret_key"] or load_or_create_secret_key(DATA_DIR)
 DEBUG = SHOP["debug"]
@@ -47,6 +49,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # SQLite gives its -wal and -shm files the database file's mode.
+    private_file(Path(DATABASES["default"]["NAME"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -189,6 +193,31 @@ OSCAR_FROM_EMAIL = SHOP["from_email"]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+
+# --- Security: HTTPS ---------------------------------------------------------
+# One switch, [shop] https = true, for a shop served over HTTPS behind a proxy
+# that terminates TLS and sets X-Forwarded-Proto (see docs/operations.md,
+# "Security"). Only then may the browser be told to insist on HTTPS.
+HTTPS = SHOP["https"]
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31_536_000  # a year, as the HSTS preload list asks
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    # /health and /metrics are asked for by machines on the private side of the proxy.
+    SECURE_REDIRECT_EXEMPT = [r"^health", r"^metrics$"]
+    if SHOP["site_url"].startswith("https://"):
+        CSRF_TRUSTED_ORIGINS = [*CSRF_TRUSTED_ORIGINS, origin_of(SHOP["site_url"])]
 
 
 def haystack_connections(backend: str, url: str, data_dir: Path) -> dict[str, dict[str, str]]:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from khaos_sync.dashboard.access import protected
 from khaos_sync.shop import health, metrics
 
 # Branded error pages (khaos_sync.shop.errors).
@@ -14,9 +15,9 @@ handler500 = "khaos_sync.shop.errors.server_error"
 KHAOS_PAGES = ["catalogue", "stock", "orders", "status", "customers", "images"]
 
 urlpatterns = [
-    path("dashboard/khaos/", include("khaos_sync.dashboard.urls")),
+    path("dashboard/khaos/", include(protected("khaos_sync.dashboard.urls"))),
     *(
-        path(f"dashboard/khaos/{part}/", include(f"khaos_sync.sync.{part}.urls"))
+        path(f"dashboard/khaos/{part}/", include(protected(f"khaos_sync.sync.{part}.urls")))
         for part in KHAOS_PAGES
     ),
     path("health", health.liveness, name="health"),

@@ -2,15 +2,15 @@
 
 Each problem is one sentence naming the keys involved; the worker refuses to
 start while there are any. Whether the configured values exist in Khaos (sites,
-sales source…) needs Khaos itself and is ``khaos-sync check``'s job.
+sales source…) needs Khaos itself and is ``khaos-sync check``'s job. Rules that
+hold for every process (the metrics token, the secret key) are checked when
+the configuration is loaded (:func:`khaos_sync.config.check_rules`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-
-MIN_TOKEN_LENGTH = 16
 
 
 def worker_problems(values: Mapping[str, Mapping[str, Any]]) -> list[str]:
@@ -32,11 +32,5 @@ def worker_problems(values: Mapping[str, Mapping[str, Any]]) -> list[str]:
             f"worker.stock_minutes ({worker['stock_minutes']}) is more than a day of catalogue "
             f"pulls (worker.catalogue_minutes {worker['catalogue_minutes']}): stock levels would "
             "lag far behind the products they belong to"
-        )
-    token = worker["metrics_token"]
-    if token and len(token) < MIN_TOKEN_LENGTH:
-        problems.append(
-            f"worker.metrics_token is {len(token)} characters long; use at least "
-            f"{MIN_TOKEN_LENGTH} (e.g. from `python -c 'import secrets; print(secrets.token_urlsafe())'`)"
         )
     return problems

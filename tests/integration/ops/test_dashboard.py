@@ -1,13 +1,13 @@
-"""The Khaos section of the dashboard: staff only, and every change a CSRF-checked POST."""
+"""The Khaos section of the dashboard: staff with its permissions only, every change a CSRF-checked POST."""
 
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from khaos_sync.sync.core.golive import writes_allowed
 from khaos_sync.sync.core.models import FailedItem, SyncRun
+from tests.access import EVERY_KHAOS_PERMISSION, logged_in, staff_with
 from tests.integration.ops.flows import fail_item, register, sleeping_flow
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("test_flows")]
@@ -17,12 +17,7 @@ PAGES = ["index", "runs", "failures"]
 
 @pytest.fixture
 def staff(django_user_model):  # type: ignore[no-untyped-def]
-    user = django_user_model.objects.create_user(
-        username="ops@example.com", email="ops@example.com", password="x", is_staff=True
-    )
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    return client
+    return logged_in(staff_with(django_user_model, *EVERY_KHAOS_PERMISSION))
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -34,7 +29,7 @@ def test_anonymous_visitors_are_sent_to_the_login(client, page):
 def test_customers_are_kept_out(client, django_user_model):
     customer = django_user_model.objects.create_user(username="c", email="c@example.com")
     client.force_login(customer)
-    assert client.get(reverse("khaos-dashboard:index")).status_code == 302
+    assert client.get(reverse("khaos-dashboard:index")).status_code == 403
     item = fail_item("alpha", "ACM001")
     client.post(reverse("khaos-dashboard:failure-retry", args=[item.pk]))
     assert FailedItem.objects.get().attempts == 1

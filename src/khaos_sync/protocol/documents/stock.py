@@ -8,7 +8,7 @@ with the option values of the ``STYLE`` path that contains it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -29,7 +29,12 @@ from khaos_sync.protocol.values import (
     parse_time,
     split_list_value,
 )
-from khaos_sync.protocol.xmlsafe import Source, iter_elements, parse_document
+from khaos_sync.protocol.xmlsafe import (
+    Source,
+    iter_elements,
+    iter_elements_of_pieces,
+    parse_document,
+)
 
 ROOT_TAG = "STOCK_ITEMS"
 ITEM_TAG = "STOCK_ITEM"
@@ -226,7 +231,16 @@ class StockItem:
 
 def iter_stock_items(source: Source, *, max_bytes: int | None = None) -> Iterator[StockItem]:
     """Stream the items of an ExportStock document (bytes, path or binary file)."""
-    for element in iter_elements(source, ITEM_TAG, root=ROOT_TAG, max_bytes=max_bytes):
+    return stock_items_in(iter_elements(source, ITEM_TAG, root=ROOT_TAG, max_bytes=max_bytes))
+
+
+def iter_stock_items_of_pieces(pieces: Iterable[bytes]) -> Iterator[StockItem]:
+    """Stream the items of an ExportStock document arriving in UTF-8 pieces (a SOAP answer)."""
+    return stock_items_in(iter_elements_of_pieces(pieces, ITEM_TAG, root=ROOT_TAG))
+
+
+def stock_items_in(elements: Iterable[etree._Element]) -> Iterator[StockItem]:
+    for element in elements:
         parent = element.getparent()
         # Only top-level items: SCS children are read with their parent.
         if parent is not None and parent.tag == ROOT_TAG:

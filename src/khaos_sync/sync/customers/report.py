@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from khaos_sync.files import private_dir, private_file
 from khaos_sync.mappers.customers import REASON_LABELS, Reason
 
 CSV_COLUMNS = ("company_code", "company_id", "email", "outcome", "reason", "detail")
@@ -94,7 +95,7 @@ def meaning(reason: str) -> str:
 
 def write_report(report: Report, directory: Path, stem: str) -> tuple[Path, Path]:
     """``<stem>.json`` and ``<stem>.csv`` in ``directory``, each written whole or not at all."""
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(directory)
     json_path, csv_path = directory / f"{stem}.json", directory / f"{stem}.csv"
     write_atomically(json_path, report.as_json())
     write_atomically(csv_path, report.as_csv())
@@ -102,6 +103,6 @@ def write_report(report: Report, directory: Path, stem: str) -> tuple[Path, Path
 
 
 def write_atomically(path: Path, text: str) -> None:
-    partial = path.with_name(path.name + ".partial")
+    partial = private_file(path.with_name(path.name + ".partial"))
     partial.write_text(text, encoding="utf-8", newline="")
     os.replace(partial, path)

@@ -24,6 +24,7 @@ from django.db import close_old_connections, connection
 from django.db.models import Q
 from django.utils import timezone
 
+from khaos_sync.files import private_dir
 from khaos_sync.sync.core.locks import holder_id, release, renew, try_acquire
 from khaos_sync.sync.core.models import Flow
 from khaos_sync.sync.core.runs import RunRecorder, recorded_run
@@ -43,9 +44,7 @@ State = ImageImportJob.State
 
 
 def uploads_dir() -> Path:
-    folder = Path(settings.DATA_DIR) / "image-uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_dir(Path(settings.DATA_DIR) / "image-uploads")
 
 
 def create_job(

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.conf import settings
 
+from khaos_sync.files import private_dir
+
 # The job row (and so the dashboard page) keeps this many entries of each list;
 # the JSON file in the data dir keeps them all.
 PAGE = 500
@@ -75,8 +77,7 @@ def reports_dir() -> Path:
 
 def write_report(report: ImportReport, name: str) -> Path:
     """Write the full report as JSON, atomically, and return its path."""
-    folder = reports_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_dir(reports_dir())
     target = folder / f"{name}.json"
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".part-")
     try:

@@ -1,7 +1,7 @@
 """Dashboard pages for image imports: upload a ZIP, watch the job, read the report.
 
-Every view is for staff only. The upload is spooled to disk by Django, limited
-in size while it arrives, moved into the data dir, and imported by a
+Only those allowed to import images may upload (``khaos_sync.dashboard.access``).
+The upload is spooled to disk by Django, limited in size while it arrives, moved into the data dir, and imported by a
 background job so that the request returns at once however large the ZIP is.
 """
 
@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.core.files.uploadhandler import (
     FileUploadHandler,
@@ -24,17 +23,15 @@ from django.core.files.uploadhandler import (
 )
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from khaos_sync.files import private_file
 from khaos_sync.sync.images.jobs import create_job, start_in_background, uploads_dir
 from khaos_sync.sync.images.models import ImageImportJob
 
-staff_only = method_decorator(
-    staff_member_required(login_url=reverse_lazy("dashboard:login")), name="dispatch"
-)
 RECENT_JOBS = 10
 
 
@@ -78,7 +75,6 @@ def page_context(**extra: Any) -> dict[str, Any]:
 
 
 @method_decorator(csrf_exempt, name="dispatch")  # checked in post(), after the handlers are set
-@staff_only
 class ImportImagesView(View):
     """The upload form and the latest imports."""
 
@@ -115,10 +111,9 @@ def keep_upload(upload: TemporaryUploadedFile) -> Path:
     """Move the spooled upload into the data dir under a name of our own."""
     target = uploads_dir() / f"{uuid.uuid4().hex}.zip"
     shutil.move(upload.temporary_file_path(), target)
-    return target
+    return private_file(target)
 
 
-@staff_only
 class JobView(View):
     """One import: live counts while it runs, the report when it is done."""
 
@@ -127,7 +122,6 @@ class JobView(View):
         return render(request, "khaos/images/job.html", {"job": job, "report": job.report})
 
 
-@staff_only
 class JobProgressView(View):
     """The counts the job page polls."""
 

@@ -43,6 +43,9 @@ FRESH_KEY = "khaos-stock-live:{}"
 DOWN_KEY = "khaos-stock-live:unreachable"
 STOCK_CODE = 1
 ALL_SITES = -1
+# A basket's levels at every site fit in far less; a larger answer is refused
+# before it can cost the web process memory.
+LIVE_ANSWER_BYTES = 4 * 1024 * 1024
 
 # One shared worker: the call must be abandonable at the deadline, which a
 # plain blocking call in the request thread is not.
@@ -110,6 +113,7 @@ def fetch_within(codes: Sequence[str], budget: float) -> str:
             connect_timeout=budget,
             verify=khaos["ca_bundle"] or True,
             on_call=record_call,
+            max_response_bytes=LIVE_ANSWER_BYTES,
         ) as client:
             return client.export_stock_status(
                 stock_code=",".join(codes), mapping_type=STOCK_CODE, site_id=ALL_SITES

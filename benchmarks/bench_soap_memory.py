@@ -1,0 +1,176 @@
+"""Peak memory of reading a large SOAP answer: whole, streamed, and refused.
+
+Writes an ExportStock answer of the requested size (an rpc/encoded envelope
+whose string is an escaped KSDXML document) to a temporary file, serves it
+over HTTP from a separate process, and measures in a fresh process per case
+the peak resident set size of:
+
+- ``whole``: ``export_stock()`` then ``iter_stock_items`` on the string, as a
+  caller that wants the document in memory does;
+- ``streamed``: ``export_stock_items()``, items parsed while the answer arrives;
+- ``get_version``: GetVersion answered with the same large body (refused at
+  its small cap).
+
+Each figure is reported with the process's baseline (imports, no call)
+subtracted and as a multiple of the answer size. Run with ``PYTHONPATH=src``:
+
+    python benchmarks/bench_soap_memory.py --mb 200
+    python benchmarks/bench_soap_memory.py --mb 500 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from bench_stock_parse import write_stock_document
+
+HEAD = (
+    '<?xml version="1.0" encoding="utf-8"?>\n'
+    '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" '
+    'xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    '<SOAP-ENV:Body><NS1:{op}Response xmlns:NS1="urn:IKosWebIntf-IKosWeb">'
+    '<return xsi:type="xsd:string">'
+)
+TAIL = "</return></NS1:{op}Response></SOAP-ENV:Body></SOAP-ENV:Envelope>"
+CASES = ("baseline", "whole", "streamed", "get_version")
+
+SERVER = """
+import shutil, sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+folder = Path(sys.argv[1])
+
+class Handler(BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        action = self.headers.get("SOAPAction", "")
+        body = folder / ("GetVersion.xml" if "GetVersion" in action else "ExportStock.xml")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/xml; charset=utf-8")
+        self.send_header("Content-Length", str(body.stat().st_size))
+        self.end_headers()
+        try:
+            with body.open("rb") as source:
+                shutil.copyfileobj(source, self.wfile, 1 << 20)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # a client that refused the answer part way
+
+    def log_message(self, *args):
+        pass
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"""
+
+MEASURE = """
+import resource, sys, time
+from khaos_sync.protocol.client import KhaosClient
+from khaos_sync.protocol.documents.stock import iter_stock_items
+from khaos_sync.protocol.errors import ProtocolError
+case, url = sys.argv[1], sys.argv[2]
+items = 0
+started = time.perf_counter()
+with KhaosClient(url, timeout=600, max_response_bytes=4 << 30) as client:
+    if case == "whole":
+        document = client.export_stock()
+        for _ in iter_stock_items(document.encode("utf-8")):
+            items += 1
+        del document
+    elif case == "streamed":
+        for _ in client.export_stock_items():
+            items += 1
+    elif case == "get_version":
+        try:
+            client.get_version()
+        except ProtocolError:
+            pass
+seconds = time.perf_counter() - started
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, items, seconds)
+"""
+
+
+def write_answer(folder: Path, operation: str, document: Path) -> int:
+    target = folder / f"{operation}.xml"
+    with target.open("w", encoding="utf-8") as out, document.open(encoding="utf-8") as source:
+        out.write(HEAD.format(op=operation))
+        while chunk := source.read(1 << 20):
+            out.write(escape(chunk))
+        out.write(TAIL.format(op=operation))
+    return target.stat().st_size
+
+
+def measure(case: str, url: str) -> tuple[int, int, float]:
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, case, url], capture_output=True, text=True, check=True
+    )
+    peak, items, seconds = done.stdout.split()
+    return int(peak), int(items), float(seconds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--mb", type=int, default=200, help="answer size in MB")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-soap-") as tmp:
+        folder = Path(tmp)
+        document = folder / "stock.xml"
+        write_stock_document(document, args.mb * 1_000_000 * 10 // 12)  # escaping adds ~20%
+        size = write_answer(folder, "ExportStock", document)
+        write_answer(folder, "GetVersion", document)
+        document.unlink()
+        server = subprocess.Popen(
+            [sys.executable, "-c", SERVER, str(folder)], stdout=subprocess.PIPE, text=True
+        )
+        try:
+            assert server.stdout is not None
+            url = f"http://127.0.0.1:{server.stdout.readline().strip()}/soap/IKosWeb"
+            time.sleep(0.2)
+            results = {case: measure(case, url) for case in CASES}
+        finally:
+            server.terminate()
+            server.wait()
+    report(size, results, as_json=args.json)
+
+
+def report(size: int, results: dict[str, tuple[int, int, float]], *, as_json: bool) -> None:
+    baseline = results["baseline"][0]
+    rows = {
+        case: {
+            "peak_rss_mb": round(peak / 1e6, 1),
+            "above_baseline_mb": round((peak - baseline) / 1e6, 1),
+            "times_answer": round((peak - baseline) / size, 2),
+            "items": items,
+            "seconds": round(seconds, 1),
+        }
+        for case, (peak, items, seconds) in results.items()
+    }
+    if as_json:
+        print(json.dumps({"answer_mb": round(size / 1e6, 1), "cases": rows}, indent=2))
+        return
+    print(f"answer: {size / 1e6:.1f} MB (ExportStock, escaped KSDXML in an rpc/encoded string)")
+    print(
+        f"{'case':<12} {'peak RSS MB':>12} {'above base MB':>14} {'x answer':>9} {'items':>8} {'s':>7}"
+    )
+    for case, row in rows.items():
+        print(
+            f"{case:<12} {row['peak_rss_mb']:>12} {row['above_baseline_mb']:>14} "
+            f"{row['times_answer']:>9} {row['items']:>8} {row['seconds']:>7}"
+        )
+
+
+if __name__ == "__main__":
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    main()
