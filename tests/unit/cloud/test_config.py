@@ -15,7 +15,7 @@ def test_soap_is_the_default_transport(tmp_path) -> None:
 
 def test_the_cloud_transport_needs_the_channel_credentials(tmp_path) -> None:
     env = {"KHAOS_SYNC_DATA_DIR": str(tmp_path), "KHAOS_SYNC_KHAOS_TRANSPORT": "cloud"}
-    with pytest.raises(ConfigError, match="set cloud.username and cloud.password"):
+    with pytest.raises(ConfigError, match=r"set cloud\.username and cloud\.password"):
         load(env)
     env |= {"KHAOS_SYNC_CLOUD_USERNAME": "kcc", "KHAOS_SYNC_CLOUD_PASSWORD": "pw"}
     config = load(env)
@@ -24,5 +24,5 @@ def test_the_cloud_transport_needs_the_channel_credentials(tmp_path) -> None:
 
 def test_unknown_transport_is_named(tmp_path) -> None:
     env = {"KHAOS_SYNC_DATA_DIR": str(tmp_path), "KHAOS_SYNC_KHAOS_TRANSPORT": "ftp"}
-    with pytest.raises(ConfigError, match="khaos.transport must be one of soap, cloud"):
+    with pytest.raises(ConfigError, match=r"khaos\.transport must be one of soap, cloud"):
         load(env)
