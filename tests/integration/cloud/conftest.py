@@ -21,7 +21,8 @@ def basic(username: str, password: str) -> str:
 @pytest.fixture
 def cloud_settings(settings: Any) -> Any:
     config = copy.deepcopy(settings.KHAOS_SYNC)
-    config["khaos"]["transport"] = "cloud"
+    # Khaos's own lists, as the simulator knows them.
+    config["khaos"].update(transport="cloud", sales_source="INTERNET", company_class="Internet")
     config["cloud"].update(username=USERNAME, password=PASSWORD)
     config["orders"]["settle_seconds"] = 0
     config["status"]["dispatch_email"] = False
