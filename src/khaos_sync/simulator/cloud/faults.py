@@ -59,7 +59,9 @@ def _rule(clause: str) -> FaultRule:
     if kind not in KINDS:
         raise FaultSpecError(f"unknown fault {kind!r} in {clause!r}; kinds: {', '.join(KINDS)}")
     if kind == "slow-pull":
-        _float(value or "x", clause)
+        if not value:
+            raise FaultSpecError(f"slow-pull needs seconds, e.g. slow-pull=2 (in {clause!r})")
+        _float(value, clause)
     elif value:
         raise FaultSpecError(f"{kind} takes no value (in {clause!r})")
     rule = FaultRule(kind=kind, value=value)

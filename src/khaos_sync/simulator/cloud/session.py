@@ -102,7 +102,7 @@ class CloudSimulator:
         response = self.call("GET", self.url)
         if response.status_code != 200:
             raise CloudSimulatorError(
-                f"channel config at {self.url}: HTTP {response.status_code} {response.text[:200]}"
+                f"channel config at {self.url}: HTTP {response.status_code} {response.text.strip()[:200]}"
             )
         fmt = Format.XML if self.url.endswith(".xml") else Format.JSON
         self.config = read_channel_config(response.content, fmt)
@@ -178,7 +178,7 @@ class CloudSimulator:
         self.tally.pulls += 1
         if response.status_code != 200:
             raise CloudSimulatorError(
-                f"order pull: HTTP {response.status_code} {response.text[:200]}"
+                f"order pull: HTTP {response.status_code} {response.text.strip()[:200]}"
             )
         download = read_order_download(response.content, fmt)
         return list(download.orders), response.headers.get(CONTINUATION, "")
@@ -216,7 +216,9 @@ class CloudSimulator:
             if 400 <= response.status_code < 500 and response.status_code != 401:
                 # The shop cannot read it: Khaos keeps it in its own error log.
                 self.tally.refused += 1
-                log.warning("push refused", extra={"url": url, "reason": response.text[:200]})
+                log.warning(
+                    "push refused", extra={"url": url, "reason": response.text.strip()[:200]}
+                )
                 return
             self.tally.resends += 1
             time.sleep(self.backoff * attempt)
