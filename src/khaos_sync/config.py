@@ -204,6 +204,11 @@ SCHEMA: dict[str, dict[str, Key]] = {
         ),
     },
     "khaos": {
+        "transport": Key(
+            "soap",
+            one_of("soap", "cloud"),
+            "soap: call KhaosWS; cloud: serve the Khaos Control Cloud channel endpoints",
+        ),
         "url": Key("", as_url("http", "https"), "KhaosWS SOAP endpoint URL"),
         "timeout": Key(30.0, ranged_float(1, 600), "seconds per call"),
         "ca_bundle": Key("", as_str, "CA bundle for Khaos's self-signed certificate"),
@@ -215,6 +220,20 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "company_type": Key("", as_str),
         "source_code": Key("", as_str),
         "brand": Key("", as_str),
+    },
+    "cloud": {
+        "username": Key("", as_str, "channel user name Khaos Control Cloud sends (HTTP Basic)"),
+        "password": Key("", as_str, "channel password Khaos Control Cloud sends (HTTP Basic)"),
+        "format": Key("JSON", one_of("JSON", "XML"), "format the channel config asks Khaos for"),
+        "order_minutes": Key(15, ranged_int(1, 1440), "how often Khaos pulls orders"),
+        "return_minutes": Key(60, ranged_int(1, 1440), "how often Khaos pulls returns"),
+        "page_size": Key(1000, ranged_int(1, 10000), "orders per order pull"),
+        "max_payload_bytes": Key(
+            32 << 20, ranged_int(1 << 10, 1 << 31), "largest push accepted; larger gets 413"
+        ),
+        "unconfirmed_hours": Key(
+            24, ranged_int(1, 8760), "delivered orders no status names yet are flagged after"
+        ),
     },
     "catalogue": {
         "uda_modes": Key({}, uda_modes, "per UDA name: tag (default), attribute or ignore"),
@@ -441,6 +460,16 @@ def check_rules(values: Mapping[str, Mapping[str, Any]]) -> None:
     check_ca_bundle(values["khaos"])
 
 
+def check_transport(values: Mapping[str, Mapping[str, Any]]) -> None:
+    """The cloud transport cannot run without the channel's credentials."""
+    cloud = values["cloud"]
+    if values["khaos"]["transport"] == "cloud" and not (cloud["username"] and cloud["password"]):
+        raise ConfigError(
+            "khaos.transport is cloud: set cloud.username and cloud.password "
+            "(or KHAOS_SYNC_CLOUD_USERNAME / KHAOS_SYNC_CLOUD_PASSWORD)"
+        )
+
+
 def load(environ: Mapping[str, str] | None = None) -> Config:
     env = os.environ if environ is None else environ
     data_dir = data_dir_from(env)
@@ -460,5 +489,6 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
             else:
                 values[section][key] = spec.default
     check_rules(values)
+    check_transport(values)
     warn_unknown_variables(env)
     return Config(data_dir=data_dir, source=source, values=values)

@@ -351,3 +351,80 @@ def faults(spec: str | None, url: str, control_token: str) -> None:
     if response.status_code != 200:
         raise click.ClickException(response.text)
     click.echo(json.dumps(response.json(), indent=1))
+
+
+CLOUD_FAULTS_HELP = (
+    "Fault SPEC, e.g. 'lost-200@rate=0.3;specific-ids@every=2;slow-pull=1;"
+    "wrong-password@times=1;seed=7'. KIND: lost-200, specific-ids, slow-pull=SECONDS, "
+    "wrong-password; TRIGGER: rate=P, every=N, after=N, times=N."
+)
+
+
+@simulate.command("cloud")
+@db_option
+@click.option("--shop", required=True, help="The shop's address, or its channel config URL.")
+@click.option("--username", envvar="KHAOS_SIM_CLOUD_USERNAME", required=True)
+@click.option("--password", envvar="KHAOS_SIM_CLOUD_PASSWORD", required=True)
+@click.option("--generate", "generate_count", type=int, help="Generate about N items when empty.")
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--faults", default="", help=CLOUD_FAULTS_HELP)
+@click.option(
+    "--interval",
+    type=float,
+    help="Seconds between rounds; default: the OrderDownload Frequency of the channel config.",
+)
+@click.option("--rounds", type=int, help="Stop after N rounds (the first pushes the catalogue).")
+@click.option("-v", "--verbose", is_flag=True)
+def cloud(
+    db_path: Path,
+    shop: str,
+    username: str,
+    password: str,
+    generate_count: int | None,
+    seed: int,
+    faults: str,
+    interval: float | None,
+    rounds: int | None,
+    verbose: bool,
+) -> None:
+    """Act as Khaos Control Cloud against a shop's channel endpoints.
+
+    Pushes the catalogue, changes and levels, pulls orders and imports them
+    with the simulator's rules, pushes statuses as orders move. The other
+    sub-commands (order-ship, order-cancel, order-stage …) work on the same --db.
+    """
+    import logging
+
+    from khaos_sync.protocol.cloud.config import Endpoint
+    from khaos_sync.simulator.cloud.faults import CloudFaults
+    from khaos_sync.simulator.cloud.session import CloudSimulator, CloudSimulatorError
+    from khaos_sync.simulator.faults import FaultSpecError
+    from khaos_sync.simulator.runner import open_store
+
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
+    try:
+        plan = CloudFaults(faults)
+    except FaultSpecError as exc:
+        raise click.BadParameter(str(exc), param_hint="--faults") from exc
+    store = open_store(db_path, generate=generate_count, seed=seed)
+    try:
+        with CloudSimulator(store, shop, username, password, faults=plan) as sim:
+            config = sim.fetch_config()
+            click.echo(f"Khaos Control Cloud simulator → {sim.url}  (database {db_path})")
+            every = interval
+            if every is None:
+                order_entry = config.get(Endpoint.ORDER_DOWNLOAD)
+                every = 60.0 * float((order_entry.frequency if order_entry else None) or 15)
+            sim.run(interval=every, rounds=rounds)
+            tally = sim.tally
+            click.echo(
+                f"{tally.pushes} pushes ({tally.resends} resent, {tally.refused} refused), "
+                f"{tally.pulls} pulls, {tally.orders_imported} orders imported, "
+                f"{tally.statuses} statuses pushed"
+            )
+    except CloudSimulatorError as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo("stopping")
+    finally:
+        store.close()
