@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from khaos_sync.cli.django_setup import SETTINGS_MODULE, setup_django
+from khaos_sync.cli.django_setup import SETTINGS_MODULE, setup_database, setup_django
 
 
 @click.command()
@@ -69,7 +69,7 @@ def ensure_admin() -> None:
 @click.option("--workers", default=2, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
     """Run the shop with gunicorn (static files by WhiteNoise, media by Django)."""
-    setup_django()
+    setup_database()  # refuse to serve bare 500s before `init`
     from django.conf import settings
 
     if not (settings.STATIC_ROOT / "oscar").exists():
