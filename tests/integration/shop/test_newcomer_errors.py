@@ -261,3 +261,45 @@ def test_import_stock_of_good_files_exits_0(shop_env, khaosws_fixtures):
     result = run(["import", "stock", str(khaosws_fixtures / "KSDXMLStock.xml")], shop_env)
     assert result.returncode == 0, result.stderr
     assert "failed       0" in result.stdout and "reason" not in result.stdout
+
+
+# --- a new installation ----------------------------------------------------------------------
+
+SWITCH = """
+import sys, django
+django.setup()
+from khaos_sync.sync.core import golive
+if sys.argv[1:] == ["live"]:
+    golive.set_dry_run(False, by="test")
+print("dry run" if golive.dry_run() else "live")
+"""
+
+
+def switch(env: dict[str, str], *args: str) -> str:
+    env = {**env, "DJANGO_SETTINGS_MODULE": "khaos_sync.shop.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", SWITCH, *args], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()[-1]
+
+
+def test_init_writes_the_example_configuration_and_starts_in_dry_run(fresh_env):
+    from khaos_sync.cli.example_config import render_example
+
+    first = run(["init", "--no-input"], fresh_env)
+    assert first.returncode == 0, first.stderr
+    assert "go-live: dry run" in first.stdout
+    config = Path(fresh_env["KHAOS_SYNC_DATA_DIR"]) / "khaos-sync.toml"
+    assert config.read_text(encoding="utf-8") == render_example()
+    assert oct(config.stat().st_mode & 0o777) == "0o600"
+    assert switch(fresh_env) == "dry run"
+
+    # An upgrade keeps what the retailer chose: their configuration, and going live.
+    config.write_text('[khaos]\nwebsite_name = "Harbour Lane"\n', encoding="utf-8")
+    assert switch(fresh_env, "live") == "live"
+    again = run(["init", "--no-input"], fresh_env)
+    assert again.returncode == 0, again.stderr
+    assert "go-live" not in again.stdout
+    assert switch(fresh_env) == "live"
+    assert config.read_text(encoding="utf-8") == '[khaos]\nwebsite_name = "Harbour Lane"\n'
