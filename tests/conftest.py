@@ -11,6 +11,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
 KHAOSWS_SAMPLES = SHARED_DIR / "samples" / "khaosws"
 KCC_SAMPLES = SHARED_DIR / "samples" / "kcc"
+# The suite's own documents: the published samples' structure with values of our own, so a
+# plain clone tests every parser without the published material.
+FIXTURES = REPO_ROOT / "tests" / "fixtures"
 
 
 def published(folder: Path) -> Path:
@@ -28,3 +31,8 @@ def khaosws_samples() -> Path:
 @pytest.fixture(scope="session")
 def kcc_samples() -> Path:
     return published(KCC_SAMPLES)
+
+
+@pytest.fixture(scope="session")
+def khaosws_fixtures() -> Path:
+    return FIXTURES / "khaosws"

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import click
 
-from khaos_sync.cli.django_setup import setup_django
+from khaos_sync.cli.django_setup import setup_database
+from khaos_sync.cli.errors import fail
 from khaos_sync.cli.progress import progress_bar
+from khaos_sync.cli.runs import finish_run, print_run
 
 
 @click.command("catalogue")
@@ -16,50 +18,60 @@ from khaos_sync.cli.progress import progress_bar
 @click.option("--url", help="KhaosWS endpoint (default: configuration).")
 def sync_catalogue(full: bool, url: str | None) -> None:
     """Bring products, variants, categories and tags from Khaos into the shop."""
-    setup_django()
+    setup_database()
     from khaos_sync.sync.catalogue.flow import sync_catalogue_once
 
     with progress_bar("catalogue") as progress:
         run = sync_catalogue_once(full=full, url=url, progress=progress)
     print_run(run)
+    finish_run(run)
 
 
 @click.command("stock")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-def import_stock(files: tuple[str, ...]) -> None:
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def import_stock(files: tuple[Path, ...]) -> None:
     """Load products from KSDXMLStock export files (a later file wins per STOCK_ID)."""
-    setup_django()
+    for path in files:
+        check_readable(path)
+    setup_database()
+    from khaos_sync.protocol.errors import DocumentError
     from khaos_sync.sync.catalogue.flow import import_stock_files
 
-    with progress_bar("stock items") as progress:
-        run = import_stock_files([Path(f) for f in files], progress=progress)
+    try:
+        with progress_bar("stock items") as progress:
+            run = import_stock_files(list(files), progress=progress)
+    except DocumentError as exc:
+        fail(f"{unreadable_file(files) or 'a file'}: {exc} (expected a KSDXMLStock export)")
     print_run(run)
+    finish_run(run)
+
+
+def check_readable(path: Path) -> None:
+    if not path.exists():
+        fail(f"{path}: no such file")
+    if not path.is_file():
+        fail(f"{path}: not a file")
+
+
+def unreadable_file(files: tuple[Path, ...]) -> Path | None:
+    """The first file that is not a readable stock export (only looked for after a failure)."""
+    from khaos_sync.protocol.documents.stock import iter_stock_items
+    from khaos_sync.protocol.errors import DocumentError
+
+    for path in files:
+        try:
+            for _item in iter_stock_items(str(path)):
+                pass
+        except DocumentError:
+            return path
+    return None
 
 
 @click.command("catalogue")
 @click.option("--json", "as_json", is_flag=True, required=True, help="JSON output.")
 def dump_catalogue(as_json: bool) -> None:
     """Print every synced product as JSON (a stable view for comparison)."""
-    setup_django()
+    setup_database()
     from khaos_sync.sync.catalogue.dump import dump_products
 
     click.echo(json.dumps(dump_products(), indent=2, ensure_ascii=False))
-
-
-def print_run(run) -> None:  # type: ignore[no-untyped-def]
-    rows = [
-        ("outcome", run.outcome),
-        ("created", run.created),
-        ("updated", run.updated),
-        ("unchanged", run.unchanged),
-        ("failed", run.failed),
-        ("Khaos calls", run.khaos_calls),
-        ("seconds", f"{run.duration:.1f}" if run.duration is not None else "-"),
-    ]
-    width = max(len(name) for name, _ in rows)
-    for name, value in rows:
-        click.echo(f"{name.ljust(width)}  {value}")
-    if run.error:
-        click.echo(f"error: {run.error}", err=True)
-    if run.outcome == "failed":
-        raise SystemExit(1)

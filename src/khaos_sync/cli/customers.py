@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from khaos_sync.cli.django_setup import setup_django
+from khaos_sync.cli.django_setup import setup_database
 from khaos_sync.cli.progress import progress_bar
 
 SHOWN_COLLISIONS = 20
@@ -29,7 +29,7 @@ def import_customers(
     classes: str | None, dry_run: bool, force: bool, report_dir: Path | None, url: str | None
 ) -> None:
     """Create shop accounts (no password) with address books for Khaos customers, once."""
-    setup_django()
+    setup_database()
     from khaos_sync.sync.core.locks import FlowBusy
     from khaos_sync.sync.customers.flow import (
         AlreadyImported,

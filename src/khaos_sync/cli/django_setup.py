@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import os
 
-import click
-
+from khaos_sync.cli.errors import (
+    DATABASE_NOT_SET_UP,
+    DATABASE_OUT_OF_DATE,
+    SETUP,
+    CliError,
+    explain,
+)
 from khaos_sync.config import ConfigError
 
 SETTINGS_MODULE = "khaos_sync.shop.settings"
@@ -18,4 +23,28 @@ def setup_django() -> None:
     try:
         django.setup()
     except ConfigError as exc:
-        raise click.ClickException(f"configuration: {exc}") from None
+        raise CliError(f"configuration: {exc}", SETUP) from None
+
+
+def setup_database() -> None:
+    """Django, and a database that ``init`` has set up: else one line and exit 2."""
+    setup_django()
+    problem = database_problem()
+    if problem:
+        raise CliError(problem, SETUP)
+
+
+def database_problem() -> str:
+    """Why the database cannot be used yet ("" when it can)."""
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as exc:
+        error = explain(exc)
+        return error.format_message() if error else str(exc)
+    if not plan:
+        return ""
+    return DATABASE_OUT_OF_DATE if executor.loader.applied_migrations else DATABASE_NOT_SET_UP

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from khaos_sync.cli.django_setup import setup_django
+from khaos_sync.cli.django_setup import setup_database
 from khaos_sync.cli.progress import progress_bar
 
 SHOWN = 20
@@ -20,7 +20,7 @@ def import_images(path: Path | None, pending: bool) -> None:
     """Attach the JPEG, PNG and WebP files in PATH (a folder or a .zip) to their products."""
     if path is None and not pending:
         raise click.UsageError("give a folder or .zip to import, or --pending")
-    setup_django()
+    setup_database()
     from khaos_sync.sync.images.jobs import create_job, process_pending_jobs, run_job
 
     if pending:

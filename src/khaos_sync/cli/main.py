@@ -7,11 +7,13 @@ Sub-commands are imported only when used, so ``khaos-sync parse`` or
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 import click
 
 from khaos_sync import __version__
+from khaos_sync.cli.errors import explained
 
 # name -> "module:attribute" of a click command or group.
 COMMANDS: dict[str, str] = {
@@ -49,9 +51,25 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="khaos-sync")
-def cli() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of any failure.")
+def cli(debug: bool) -> None:
     """Keep a django-oscar shop and Khaos Control in step."""
 
 
 def main() -> None:
-    cli()
+    args = sys.argv[1:]
+    # --debug is accepted anywhere on the line, except where the rest goes to Django.
+    passthrough = args.index("manage") if "manage" in args else len(args)
+    debug = "--debug" in args[:passthrough]
+    args = [a for i, a in enumerate(args) if not (a == "--debug" and i < passthrough)]
+    with explained(debug, explicit_url=option_value(args, "--url")):
+        cli.main(args=args, prog_name="khaos-sync")
+
+
+def option_value(args: list[str], name: str) -> str | None:
+    for index, arg in enumerate(args):
+        if arg == name and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith(f"{name}="):
+            return arg.split("=", 1)[1]
+    return None

@@ -8,7 +8,7 @@ from types import FrameType
 
 import click
 
-from khaos_sync.cli.django_setup import setup_django
+from khaos_sync.cli.django_setup import setup_database
 from khaos_sync.cli.progress import progress_bar
 
 
@@ -21,8 +21,8 @@ from khaos_sync.cli.progress import progress_bar
 )
 def sync_orders(url: str | None, loop: bool) -> None:
     """Send queued web orders to Khaos (each exactly once) and report what happened."""
-    setup_django()
-    from khaos_sync.cli.catalogue import print_run
+    setup_database()
+    from khaos_sync.cli.runs import finish_run, print_run
     from khaos_sync.sync.orders.flow import due_count, export_orders_once, run_export_loop
 
     if loop:
@@ -41,6 +41,7 @@ def sync_orders(url: str | None, loop: bool) -> None:
     print_run(run)
     for name, value in sorted(run.summary.items()):
         click.echo(f"  {name}: {value}")
+    finish_run(run)
 
 
 def stop_on_signals() -> threading.Event:

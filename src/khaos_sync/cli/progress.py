@@ -11,7 +11,14 @@ from tqdm import tqdm
 
 @contextmanager
 def progress_bar(description: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
-    bar = tqdm(total=total, desc=description, unit="item", file=sys.stderr, leave=True)
+    bar = tqdm(
+        total=total,
+        desc=description,
+        unit="item",
+        file=sys.stderr,
+        leave=True,
+        disable=None,  # only on a terminal: scripts and logs get the summary alone
+    )
     try:
         yield bar.update
     finally:

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from khaos_sync.cli.django_setup import SETTINGS_MODULE, setup_django
+from khaos_sync.cli.django_setup import SETTINGS_MODULE, setup_database, setup_django
 
 
 @click.command()
@@ -19,9 +19,11 @@ def init(no_input: bool) -> None:
     The admin comes from KHAOS_SYNC_ADMIN_EMAIL and KHAOS_SYNC_ADMIN_PASSWORD;
     without a password one is generated and printed once.
     """
+    write_config_file()
     setup_django()
     from django.core.management import call_command
 
+    new_installation = not database_was_set_up()
     call_command("migrate", interactive=False, verbosity=0)
     click.echo("database: up to date")
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -29,6 +31,38 @@ def init(no_input: bool) -> None:
     populate_countries()
     ensure_operator_group()
     ensure_admin()
+    if new_installation:
+        start_in_dry_run()
+
+
+def write_config_file() -> None:
+    """A new data dir gets the example configuration, every key with its default."""
+    from khaos_sync.cli.example_config import write_example
+    from khaos_sync.config import data_dir_from
+
+    if os.environ.get("KHAOS_SYNC_CONFIG"):
+        return
+    written = write_example(data_dir_from(os.environ))
+    if written is not None:
+        click.echo(f"configuration: {written} (every key, commented out with its default)")
+
+
+def database_was_set_up() -> bool:
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    recorder = MigrationRecorder(connection)
+    return recorder.has_table() and bool(recorder.applied_migrations())
+
+
+def start_in_dry_run() -> None:
+    """Nothing is written to Khaos until a person goes live from the dashboard."""
+    from khaos_sync.sync.core import golive
+
+    golive.set_dry_run(True, by="khaos-sync init")
+    click.echo(
+        "go-live: dry run; nothing is written to Khaos until you go live (Dashboard > Khaos)"
+    )
 
 
 def populate_countries() -> None:
@@ -77,7 +111,7 @@ def ensure_admin() -> None:
 @click.option("--workers", default=2, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
     """Run the shop with gunicorn (static files by WhiteNoise, media by Django)."""
-    setup_django()
+    setup_database()  # refuse to serve bare 500s before `init`
     from django.conf import settings
 
     if not (settings.STATIC_ROOT / "oscar").exists():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from khaos_sync.cli.catalogue import print_run
-from khaos_sync.cli.django_setup import setup_django
+from khaos_sync.cli.django_setup import setup_database
+from khaos_sync.cli.runs import finish_run, print_run
 
 SUMMARY_ROWS = (
     ("orders", "orders in the feed"),
@@ -28,7 +28,7 @@ SUMMARY_ROWS = (
 @click.option("--url", help="KhaosWS endpoint (default: configuration).")
 def sync_status(numbers: tuple[str, ...], url: str | None) -> None:
     """Order statuses, shipments and tracking links from Khaos (ExportOrderStatusEx)."""
-    setup_django()
+    setup_database()
     from khaos_sync.sync.status.flow import sync_order_status, sync_status_once
 
     run = sync_order_status(numbers, url=url) if numbers else sync_status_once(url=url)
@@ -36,6 +36,7 @@ def sync_status(numbers: tuple[str, ...], url: str | None) -> None:
     for number in numbers:
         print_order(number)
     print_run(run)
+    finish_run(run)
 
 
 def print_summary(summary: dict[str, object]) -> None:

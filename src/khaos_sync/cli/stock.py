@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from khaos_sync.cli.django_setup import setup_django
+from khaos_sync.cli.django_setup import setup_database
 from khaos_sync.cli.progress import progress_bar
 
 
@@ -13,8 +13,8 @@ from khaos_sync.cli.progress import progress_bar
 @click.option("--url", help="KhaosWS endpoint (default: configuration).")
 def sync_stock(full: bool, url: str | None) -> None:
     """Bring stock levels from Khaos into the shop's stock records."""
-    setup_django()
-    from khaos_sync.cli.catalogue import print_run
+    setup_database()
+    from khaos_sync.cli.runs import finish_run, print_run
     from khaos_sync.sync.stock.flow import sync_stock_once
 
     with progress_bar("stock levels") as progress:
@@ -24,3 +24,4 @@ def sync_stock(full: bool, url: str | None) -> None:
     for name in ("codes", "sites", "not_in_shop", "alerts_opened"):
         if name in summary:
             click.echo(f"{name.replace('_', ' ')}: {summary[name]}")
+    finish_run(run)

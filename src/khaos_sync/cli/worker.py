@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from khaos_sync.cli.django_setup import setup_django
+from khaos_sync.cli.django_setup import setup_database
 
 
 @click.command()
@@ -30,7 +30,7 @@ def worker(once: bool, flows: tuple[str, ...], grace: float | None) -> None:
     database: each due run is claimed by exactly one of them, and a flow never
     runs twice at the same time.
     """
-    setup_django()
+    setup_database()
     from django.conf import settings
 
     from khaos_sync.sync.core.registry import FLOWS

@@ -70,6 +70,7 @@ SECTIONS: dict[str, Section] = {
             "failure-retry": staff_with(OPERATE),
             "failures-retry": staff_with(OPERATE),
             "ping": staff_with(OPERATE),
+            "run-now": staff_with(OPERATE),
             "golive": staff_with(GO_LIVE),
         }
     ),

@@ -27,4 +27,32 @@ class BulkRetryForm(forms.Form):
 
 
 class GoLiveForm(forms.Form):
-    dry_run = forms.BooleanField(required=False)
+    """Switch between dry run and live; going live must be confirmed in so many words."""
+
+    LIVE = "live"
+    DRY_RUN = "dry_run"
+
+    mode = forms.ChoiceField(
+        choices=[(LIVE, "Live: send orders to Khaos"), (DRY_RUN, "Dry run: write nothing")],
+        error_messages={"required": "Choose live or dry run."},
+    )
+    confirm = forms.BooleanField(
+        required=False,
+        label="I understand that every waiting order will be sent to Khaos",
+    )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if cleaned.get("mode") == self.LIVE and not cleaned.get("confirm"):
+            self.add_error(
+                "confirm", "Tick the confirmation first: going live sends orders to Khaos."
+            )
+        return cleaned
+
+    @property
+    def dry_run(self) -> bool:
+        return bool(self.cleaned_data["mode"] == self.DRY_RUN)
+
+
+class RunNowForm(forms.Form):
+    flow = forms.CharField(max_length=50)

@@ -14,5 +14,6 @@ urlpatterns = [
     path("failures/<int:pk>/", views.FailureDetailView.as_view(), name="failure"),
     path("failures/<int:pk>/retry/", views.RetryView.as_view(), name="failure-retry"),
     path("golive/", views.GoLiveView.as_view(), name="golive"),
+    path("run-now/", views.RunNowView.as_view(), name="run-now"),
     path("ping/", views.PingView.as_view(), name="ping"),
 ]

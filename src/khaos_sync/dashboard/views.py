@@ -15,19 +15,28 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from khaos_sync.dashboard.forms import BulkRetryForm, FailureFilterForm, GoLiveForm, RunFilterForm
+from khaos_sync.dashboard.forms import (
+    BulkRetryForm,
+    FailureFilterForm,
+    GoLiveForm,
+    RunFilterForm,
+    RunNowForm,
+)
 from khaos_sync.dashboard.links import installed_pages
-from khaos_sync.dashboard.models import KhaosConnection
+from khaos_sync.dashboard.models import FlowSchedule, KhaosConnection
 from khaos_sync.dashboard.status import flow_statuses
 from khaos_sync.protocol.errors import KhaosError
 from khaos_sync.sync.core import golive
 from khaos_sync.sync.core.backend import khaos_client
 from khaos_sync.sync.core.models import FailedItem, SyncRun
+from khaos_sync.sync.core.registry import FLOWS
 from khaos_sync.sync.core.retry import NotRetryable, RetryOutcome, queue_for_retry, retry_item
+from khaos_sync.worker.schedule import interval_of, worker_settings
 
 PING_TIMEOUT = 10.0
 
@@ -149,14 +158,36 @@ def back_to(request: HttpRequest, fallback: str) -> str:
 class GoLiveView(View):
     def post(self, request: HttpRequest) -> HttpResponse:
         form = GoLiveForm(request.POST)
-        form.is_valid()
-        dry_run = form.cleaned_data.get("dry_run", False)
-        golive.set_dry_run(dry_run, by=request.user.get_username())
-        if dry_run:
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, " ".join(str(error) for error in errors))
+            return HttpResponseRedirect(reverse("khaos-dashboard:index") + "#golive")
+        golive.set_dry_run(form.dry_run, by=request.user.get_username())
+        if form.dry_run:
             messages.warning(request, "Dry run: nothing will be written to Khaos.")
         else:
             messages.success(request, "Live: orders are sent to Khaos.")
         return HttpResponseRedirect(reverse("khaos-dashboard:index"))
+
+
+class RunNowView(View):
+    """Make a scheduled flow due now: the next free worker runs it at once.
+
+    The run happens in the worker, not in this request: a catalogue pull can take
+    longer than any web timeout, and the worker keeps flows from overlapping.
+    """
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = RunNowForm(request.POST)
+        spec = FLOWS.get(form.data.get("flow", "")) if form.is_valid() else None
+        if spec is None or interval_of(spec, worker_settings()) is None:
+            messages.error(request, "That flow cannot be run from here.")
+        else:
+            FlowSchedule.objects.update_or_create(
+                flow=spec.name, defaults={"next_due_at": timezone.now()}
+            )
+            messages.success(request, f"{spec.label}: the next free worker runs it now.")
+        return HttpResponseRedirect(reverse("khaos-dashboard:index") + "#flows")
 
 
 class PingView(View):

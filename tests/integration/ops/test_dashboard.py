@@ -44,17 +44,18 @@ def test_the_overview_shows_flows_connection_and_the_khaos_menu(staff):
 
 
 def test_posts_without_a_csrf_token_are_refused(staff):
-    assert staff.post(reverse("khaos-dashboard:golive"), {"dry_run": "on"}).status_code == 403
+    assert staff.post(reverse("khaos-dashboard:golive"), {"mode": "dry_run"}).status_code == 403
     assert writes_allowed()
 
 
 def test_the_go_live_switch(staff):
     page = staff.get(reverse("khaos-dashboard:index"))
     token = page.cookies["csrftoken"].value
-    staff.post(reverse("khaos-dashboard:golive"), {"dry_run": "on", "csrfmiddlewaretoken": token})
+    staff.post(reverse("khaos-dashboard:golive"), {"mode": "dry_run", "csrfmiddlewaretoken": token})
     assert not writes_allowed()
     assert "Dry run" in staff.get(reverse("khaos-dashboard:index")).content.decode()
-    staff.post(reverse("khaos-dashboard:golive"), {"dry_run": "", "csrfmiddlewaretoken": token})
+    live = {"mode": "live", "confirm": "on", "csrfmiddlewaretoken": token}
+    staff.post(reverse("khaos-dashboard:golive"), live)
     assert writes_allowed()
 
 

@@ -49,3 +49,14 @@ def test_the_published_sample_loads(tmp_path: Path, khaosws_samples: Path) -> No
         tmp_path / "sample.sqlite3", catalogue=[khaosws_samples / "KSDXMLStock.xml"]
     ) as sim:
         assert sim.control.state()["counts"]["items"] >= 1
+
+
+def test_the_own_fixture_loads_with_its_variant(tmp_path: Path, khaosws_fixtures: Path) -> None:
+    with run_in_thread(
+        tmp_path / "own.sqlite3", catalogue=[khaosws_fixtures / "KSDXMLStock.xml"]
+    ) as sim:
+        with KhaosClient(sim.url) as khaos:
+            loaded = {i.stock_code: i for i in parse_stock(khaos.export_stock())}
+    assert {"FLASK-750", "MUG-ENAMEL"} <= set(loaded)
+    flask = loaded["FLASK-750"].scs
+    assert flask is not None and [c.item.stock_code for c in flask.children] == ["FLASK-750-GRN"]

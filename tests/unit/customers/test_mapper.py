@@ -114,6 +114,13 @@ def test_deleted_entries_of_the_published_sample_are_merges(khaosws_samples):
     assert reason_of(company(company_id="71"), by_id) == Reason.MERGED
 
 
+def test_deleted_entries_of_the_own_fixture_are_a_merge_and_a_deletion(khaosws_fixtures):
+    entries = parse_deleted_entries((khaosws_fixtures / "KSDXMLDeletedEntries.xml").read_bytes())
+    by_id = {e.header_id: e for e in entries if e.header_id}
+    assert reason_of(company(company_id="5501"), by_id) == Reason.MERGED
+    assert reason_of(company(company_id="5502"), by_id) == Reason.DELETED
+
+
 def test_only_the_configured_company_classes_are_imported():
     trade_only = ImportOptions(company_classes=frozenset({"Trade"}))
     decision = classify(company(company_class="Internet"), trade_only, {})
@@ -273,6 +280,15 @@ def test_the_digest_changes_with_anything_the_shop_stores():
 
 
 # --- the published sample ------------------------------------------------------------------
+
+
+def test_the_own_fixture_never_yields_a_password(khaosws_fixtures):
+    web, trade = parse_customers((khaosws_fixtures / "KSDXMLCustomer.xml").read_bytes())
+    decision = classify(web, OPTIONS, {})
+    assert decision.email == "priya@example.org"
+    assert "not-for-the-shop" not in repr(decision)
+    skipped = classify(trade, OPTIONS, {})
+    assert isinstance(skipped, Skip) and skipped.reason == Reason.NO_EMAIL
 
 
 def test_the_published_sample_never_yields_a_password(khaosws_samples):

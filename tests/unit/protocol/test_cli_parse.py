@@ -37,26 +37,40 @@ def test_every_document_kind_has_a_sample() -> None:
 
 
 @pytest.mark.parametrize("document", sorted(SAMPLES))
-def test_every_sample_prints_json_lines(document: str, khaosws_samples: Path) -> None:
+def test_every_fixture_prints_json_lines(document: str, khaosws_fixtures: Path) -> None:
+    code, lines, _ = run(document, str(khaosws_fixtures / SAMPLES[document]))
+    assert code == 0
+    assert lines
+
+
+@pytest.mark.parametrize("document", sorted(SAMPLES))
+def test_every_published_sample_prints_json_lines(document: str, khaosws_samples: Path) -> None:
     code, lines, _ = run(document, str(khaosws_samples / SAMPLES[document]))
     assert code == 0
     assert lines
 
 
-def test_decimals_are_strings_and_dates_iso(khaosws_samples: Path) -> None:
-    code, lines, _ = run("stock-status", str(khaosws_samples / "KSDXMLStockStatus.xml"))
+def test_decimals_are_strings_and_dates_iso(khaosws_fixtures: Path) -> None:
+    code, lines, _ = run("stock-status", str(khaosws_fixtures / "KSDXMLStockStatus.xml"))
     assert code == 0
-    assert lines[0]["buy_price"] == "99.00"
-    assert lines[0]["lead_time"] == "2009-08-27"
+    assert lines[0]["buy_price"] == "7.40"
+    assert lines[0]["lead_time"] == "2026-02-16"
     assert lines[0]["status"] == 0
 
 
-def test_scs_children_are_nested(khaosws_samples: Path) -> None:
-    _, lines, _ = run("stock", str(khaosws_samples / "KSDXMLStock.xml"))
+def test_scs_children_are_nested(khaosws_fixtures: Path) -> None:
+    _, lines, _ = run("stock", str(khaosws_fixtures / "KSDXMLStock.xml"))
     scs = lines[0]["scs"]
     assert isinstance(scs, dict)
-    assert scs["children"][0]["options"] == [["Size", ""]]
-    assert lines[0]["launch_date"] == "2008-12-31T00:00:00"
+    assert scs["children"][0]["options"] == [["Colour", "Green"]]
+    assert lines[0]["launch_date"] == "2025-04-14T00:00:00"
+
+
+def test_published_decimals_and_nesting(khaosws_samples: Path) -> None:
+    _, status, _ = run("stock-status", str(khaosws_samples / "KSDXMLStockStatus.xml"))
+    assert (status[0]["buy_price"], status[0]["lead_time"]) == ("99.00", "2009-08-27")
+    _, stock, _ = run("stock", str(khaosws_samples / "KSDXMLStock.xml"))
+    assert stock[0]["scs"]["children"][0]["options"] == [["Size", ""]]  # type: ignore[index]
 
 
 def test_unsafe_document_exits_2_with_message(tmp_path: Path) -> None:
@@ -67,8 +81,8 @@ def test_unsafe_document_exits_2_with_message(tmp_path: Path) -> None:
     assert "DTD or entities" in stderr and str(path) in stderr
 
 
-def test_wrong_document_exits_2(khaosws_samples: Path) -> None:
-    code, _, stderr = run("orders", str(khaosws_samples / "KSDXMLStock.xml"))
+def test_wrong_document_exits_2(khaosws_fixtures: Path) -> None:
+    code, _, stderr = run("orders", str(khaosws_fixtures / "KSDXMLStock.xml"))
     assert code == 2
     assert "root <SALES_ORDERS>" in stderr
 

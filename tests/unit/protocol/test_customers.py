@@ -89,3 +89,26 @@ def test_real_world_customer() -> None:
     assert (contact.forename, contact.surname, contact.email) == ("Jo", "Bloggs", "jo@example.com")
     assert contact.dob is not None and contact.dob.isoformat() == "1980-02-29"
     assert contact.is_preferred is True
+
+
+def test_own_fixture(khaosws_fixtures: Path) -> None:
+    path = khaosws_fixtures / "KSDXMLCustomer.xml"
+    web, trade = parse_customers(path.read_bytes())
+    assert (web.company_id, web.company_code, web.other_ref) == ("5500", "HLO-C17", "cust-17")
+    assert web.web_user == "priya@example.org"
+    assert "not-for-the-shop" not in repr(web)  # WEB_PASSWORD is never read
+    assert [(p.name, p.is_net) for p in web.price_lists] == [("Web", False)]
+    (address,) = web.addresses
+    assert (address.addr1, address.town, address.postcode) == ("12 Rope Walk", "Whitby", "YO21 1AB")
+    assert address.addr_type == AddressType.INVOICE and address.is_preferred_delivery is True
+    (contact,) = address.contacts
+    assert (contact.email, contact.email_subscribe, contact.is_preferred) == (
+        "priya@example.org",
+        True,
+        True,
+    )
+    assert web.udas == (("Heard of us", "Podcast"),)
+    assert trade.customer_discount == Decimal("12.5") and trade.payment_type == "Account"
+    assert [p.currency_code for p in trade.price_lists] == ["GBP", "EUR"]
+    assert trade.mailing_status == MailingStatus.NO_THIRD_PARTIES
+    assert list(iter_customers(path)) == [web, trade]

@@ -94,3 +94,40 @@ def test_order_not_cancelled_and_not_invoiced() -> None:
 def test_bad_stage_is_reported() -> None:
     with pytest.raises(DocumentError, match="ORDER: 'Released'"):
         parse_order_status('<ORDER_STATUSES><ORDER REF="1">Released</ORDER></ORDER_STATUSES>')
+
+
+def test_own_order_status_fixture(khaosws_fixtures: Path) -> None:
+    sent, waiting = parse_order_status((khaosws_fixtures / "KSDXMLOrderStatus.xml").read_bytes())
+    assert (sent.associated_ref, sent.order_code, sent.invoice_code) == (
+        "100042",
+        "SO7710",
+        "IN5120",
+    )
+    assert (sent.complete, sent.consignment) == (True, "JD0002231")
+    assert sent.stage_id == InvoiceStage.STAGING
+    assert (waiting.invoice_code, waiting.consignment, waiting.complete) == (None, None, False)
+
+
+def test_own_order_status_ex_fixture(khaosws_fixtures: Path) -> None:
+    sent, cancelled = parse_order_status_ex(
+        (khaosws_fixtures / "KSDXMLOrderStatusEx.xml").read_bytes()
+    )
+    assert (sent.order_code, sent.associated_ref, sent.company_other_ref) == (
+        "SO7710",
+        "100042",
+        "cust-17",
+    )
+    assert sent.date_created == date(2025, 11, 3)  # DD/MM/YYYY
+    assert (sent.items_total, sent.items_total_net) == (Decimal("35.90"), Decimal("29.92"))
+    assert sent.complete is True and not sent.cancelled
+    (invoice,) = sent.invoices
+    assert (invoice.stage_id, invoice.consignment_ref) == (InvoiceStage.ISSUED, "JD0002231")
+    assert [box.consignment_ref for box in invoice.boxes] == ["JD0002231", "JD0002232"]
+    assert [(i.stock_code, i.qty_sent) for i in invoice.items] == [
+        ("FLASK-750", Decimal("1")),
+        ("MUG-ENAMEL", Decimal("1")),
+    ]
+    assert cancelled.cancelled and cancelled.cancellation is not None
+    assert cancelled.cancellation.cancelled_at == datetime(2025, 11, 5)
+    assert cancelled.cancellation.reason == "Customer changed their mind"
+    assert cancelled.invoices == () and cancelled.delivery_date is None

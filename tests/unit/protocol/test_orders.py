@@ -108,6 +108,50 @@ def test_sample_round_trips(khaosws_samples: Path) -> None:
     assert parse_orders(build_orders(orders)) == orders
 
 
+def test_own_fixture(khaosws_fixtures: Path) -> None:
+    card, account = parse_orders((khaosws_fixtures / "KSDXMLImportFormat.xml").read_bytes())
+    customer = card.customer
+    assert customer.is_new_customer is True
+    assert (customer.other_ref, customer.web_user) == ("cust-17", "priya@example.org")
+    invoice = customer.invoice_address
+    assert (invoice.address1, invoice.address2, invoice.town, invoice.postcode) == (
+        "12 Rope Walk",
+        "Flat 2",
+        "Whitby",
+        "YO21 1AB",
+    )
+    assert (invoice.title, invoice.tel) == ("Dr", "01947 600123")
+    assert customer.delivery_address is not None
+    assert customer.delivery_address.town == "Robin Hood's Bay"
+    (payment,) = card.payments
+    assert (payment.amount, payment.payment_type) == (Decimal("45.89"), PaymentType.CARD)
+    assert (payment.auth_code, payment.transaction_id) == ("A77Q1", "txn-100042")
+    assert payment.transaction_timestamp == datetime(2025, 11, 3, 14, 2, 9)
+    header = card.header
+    assert (header.associated_ref, header.order_date) == ("100042", date(2025, 11, 3))
+    assert (header.order_amount, header.delivery_grs) == (Decimal("45.89"), Decimal("4.99"))
+    assert (header.courier_desc, header.courier_note) == ("DPD Next Day", "Leave in the porch")
+    flask, mugs = card.items
+    assert (flask.stock_code, flask.order_qty, flask.price_grs) == (
+        "FLASK-750",
+        Decimal("1"),
+        Decimal("17.95"),
+    )
+    assert (flask.extended_desc, flask.option_ref1) == ("Gift wrapped, please.", "GRN")
+    assert (mugs.order_qty, mugs.ksd_discount) == (Decimal("3"), Decimal("1.05"))
+    assert account.customer.company_code == "TRD-ANCHOR"
+    assert account.payments[0].preauth is True
+    assert account.header.po_number == "AG-PO-311"
+    assert account.items[0].price_net == Decimal("6.67")
+
+
+def test_own_fixture_never_carries_card_numbers_and_round_trips(khaosws_fixtures: Path) -> None:
+    orders = parse_orders((khaosws_fixtures / "KSDXMLImportFormat.xml").read_bytes())
+    rebuilt = build_orders(orders)
+    assert b"5555000011112222" not in rebuilt and b"CARD_CV2" not in rebuilt
+    assert parse_orders(rebuilt) == orders
+
+
 def make_order(**header: object) -> SalesOrder:
     return SalesOrder(
         customer=Customer(

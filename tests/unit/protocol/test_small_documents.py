@@ -71,3 +71,44 @@ def test_catalogue_request_with_date_and_catalogue() -> None:
         "</REQUEST></CATREQUESTS>"
     )
     assert request.request_date == date(2026, 11, 27) and request.catalogue == "Winter"
+
+
+def test_own_deleted_entries_fixture(khaosws_fixtures: Path) -> None:
+    merged, deleted = parse_deleted_entries(
+        (khaosws_fixtures / "KSDXMLDeletedEntries.xml").read_bytes()
+    )
+    assert (merged.header_id, merged.merged_into, merged.deletion_date) == (
+        "5501",
+        "5500",
+        date(2025, 7, 14),
+    )
+    assert (deleted.header_id, deleted.merged_into) == ("5502", None)
+    assert merged.document_type == DOCUMENT_TYPE_COMPANY
+
+
+def test_own_price_lists_fixture(khaosws_fixtures: Path) -> None:
+    breaks = parse_price_lists((khaosws_fixtures / "KSDXMLPriceLists.xml").read_bytes())
+    assert [
+        (b.stock_code, b.stock_type_desc, b.company_code, b.company_class, b.amount_value)
+        for b in breaks
+    ] == [
+        ("FLASK-750", None, "TRD-ANCHOR", None, Decimal("14.20")),
+        ("MUG-ENAMEL", None, None, "Trade", Decimal("6.5")),
+        (None, "Drinkware", "TRD-ANCHOR", None, Decimal("10")),
+        (None, "Flasks", None, "Staff", Decimal("25")),
+    ]
+    assert (breaks[0].qty_start, breaks[0].qty_end) == (Decimal("12"), Decimal("48"))
+    assert breaks[0].company_name == "Anchor Gifts"
+
+
+def test_own_catalogue_requests_fixture(khaosws_fixtures: Path) -> None:
+    (request,) = parse_catalogue_requests((khaosws_fixtures / "KSDXMLCatRequest.xml").read_bytes())
+    customer = request.customer
+    assert customer.is_new_customer is True
+    assert (customer.company_code, customer.mailing_status) == ("HLO-C17", 1)
+    assert customer.udas == (("Heard of us", "Podcast"),)
+    assert (customer.invoice_address.town, customer.invoice_address.email) == (
+        "Whitby",
+        "priya@example.org",
+    )
+    assert (request.request_date, request.catalogue) == (date(2025, 9, 30), "Autumn")

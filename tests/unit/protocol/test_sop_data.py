@@ -54,3 +54,26 @@ def test_sample(khaosws_samples: Path) -> None:
         ("ABC121", ("ARX_100", "ARX_101")),
         ("ABC122", ("ARX_200", "ARX_201")),
     ]
+
+
+def test_own_fixture(khaosws_fixtures: Path) -> None:
+    sop = parse_sop_data((khaosws_fixtures / "KSDXMLSOPData.xml").read_bytes())
+    assert [c.code for c in sop.couriers] == ["DPD1", "RM48"]
+    (rate,) = sop.delivery_rates  # the empty RATE is skipped
+    assert rate.postcodes == ("YO21", "YO22", "NE30")
+    assert rate.value == Band(Decimal("0.00"), Decimal("49.99"))
+    assert (rate.postage, rate.priority) == (Decimal("4.99"), 2)
+    (keycode,) = sop.keycodes
+    assert (keycode.code, keycode.additive_discount, keycode.web_use) == ("SPRING25", False, True)
+    assert keycode.expiry_date == date(2025, 5, 31)
+    assert [d.percent for d in keycode.discounts] == [Decimal("10")]
+    assert keycode.free_items[0].stock_code == "MUG-ENAMEL"
+    assert keycode.free_items[0].auto_add is False
+    (offer,) = sop.special_offers
+    assert (offer.stock_code, offer.sell_price, offer.sell_price_is_net) == (
+        "FLASK-750",
+        Decimal("15.00"),
+        False,
+    )
+    assert offer.extended_desc == ("November only",)
+    assert [(g.id, g.stock_codes) for g in sop.free_gifts] == [("FG1", ("MUG-ENAMEL",))]

@@ -277,3 +277,44 @@ def test_money_is_never_float() -> None:
     item = one_item('<SELL_PRICE IS_NET="0">0.10</SELL_PRICE><BUY_PRICE>0.20</BUY_PRICE>')
     assert isinstance(item.sell_price, Decimal) and isinstance(item.buy_price, Decimal)
     assert item.sell_price + item.buy_price == Decimal("0.30")
+
+
+def test_own_fixture_reads_every_part_of_an_item(khaosws_fixtures: Path) -> None:
+    path = khaosws_fixtures / "KSDXMLStock.xml"
+    flask, mug = parse_stock(path.read_bytes())
+    assert (flask.stock_id, flask.stock_code, flask.associated_ref) == (
+        "30117",
+        "FLASK-750",
+        "5060001234567",
+    )
+    assert (flask.buy_price, flask.buy_price_is_net) == (Decimal("7.40"), True)
+    assert (flask.sell_price, flask.sell_price_is_net) == (Decimal("18.50"), False)
+    assert flask.web_price == Decimal("17.95")
+    assert [(r.country_code, r.rate) for r in flask.country_rates] == [("IE", Decimal("23"))]
+    assert (flask.stock_type.name, flask.stock_sub_type.name) == ("Drinkware", "Steel")
+    assert (flask.web, flask.deleted, flask.stock_controlled) == (True, False, True)
+    assert flask.max_display_qty == 25 and flask.launch_date == datetime(2025, 4, 14)
+    assert [(u.name, u.type) for u in flask.udas][:3] == [
+        ("Capacity", "TEXT"),
+        ("Tested", "DATE"),
+        ("Dishwasher safe", "YES/NO"),
+    ]
+    assert flask.udas[2].as_bool() is True
+    assert flask.udas[3].value == "00412"  # raw text keeps the leading zeros
+    assert flask.udas[4].list_values == ("Brushed", "Matt black")
+    assert [(o.name, o.value) for o in flask.options] == [("Gift Wrap", True), ("Engraving", False)]
+    assert [(b.desc, b.value) for b in flask.barcodes] == [("EAN", "5060001234567")]
+    assert [i.file_name for i in flask.images] == ["D:\\Pictures\\flask-750-front.jpg", None]
+    assert [(s.code, s.is_preferred) for s in flask.supplier_refs] == [("QM-750", True)]
+    assert flask.scs is not None
+    assert [h.name for h in flask.scs.headings] == ["Colour", "Finish"]
+    (child,) = flask.scs.children
+    assert (child.item.stock_id, child.item.stock_code) == ("30118", "FLASK-750-GRN")
+    assert child.code_suffixes == ("GRN",) and child.options == (("Colour", "Green"),)
+    assert child.item.sell_price_is_net is False  # inherited from the parent
+    assert (mug.stock_code, mug.discontinued, mug.scs) == ("MUG-ENAMEL", True, None)
+
+
+def test_own_fixture_streams_like_a_whole_parse(khaosws_fixtures: Path) -> None:
+    path = khaosws_fixtures / "KSDXMLStock.xml"
+    assert list(iter_stock_items(path)) == parse_stock(path.read_bytes())

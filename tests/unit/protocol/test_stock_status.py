@@ -62,3 +62,24 @@ def test_lead_time_null_date_is_none() -> None:
         "</STOCK_ITEM></STOCK_STATUS>"
     )
     assert entry.lead_time is None
+
+
+def test_own_fixture(khaosws_fixtures: Path) -> None:
+    path = khaosws_fixtures / "KSDXMLStockStatus.xml"
+    flask, mug = parse_stock_status(path.read_bytes())
+    assert (flask.site, flask.stock_code, flask.stock_id) == (
+        "Harbour Warehouse",
+        "FLASK-750",
+        "30117",
+    )
+    assert flask.level == Decimal("31") and flask.status == StockStatusCode.IN_STOCK
+    assert flask.lead_time == date(2026, 2, 16)
+    assert (flask.buy_price, flask.web_sell_price) == (Decimal("7.40"), Decimal("17.95"))
+    assert flask.build_potential_parents == Decimal("2")
+    assert (mug.other_ref, mug.level, mug.status) == (
+        "MUG-WEB",
+        Decimal("0"),
+        StockStatusCode.ALL_ALLOCATED,
+    )
+    assert mug.build_potential_children is None
+    assert list(iter_stock_status(path)) == [flask, mug]

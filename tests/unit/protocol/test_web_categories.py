@@ -104,3 +104,41 @@ def test_unknown_tags_are_ignored_and_deep_nesting_kept() -> None:
 def test_wrong_document_is_refused() -> None:
     with pytest.raises(DocumentError, match="root <WEBSITE>"):
         parse_web_categories("<STOCK_ITEMS/>")
+
+
+def test_own_web_categories_fixture(khaosws_fixtures: Path) -> None:
+    tree = parse_web_categories((khaosws_fixtures / "KSDXMLWebCategories.xml").read_bytes())
+    assert (tree.website_name, tree.website_id) == ("Harbour Lane", "HL01")
+    assert [c.name for c in tree.walk()] == ["Outdoors", "Flasks", "Retired", "Kitchen"]
+    outdoors, kitchen = tree.categories
+    flasks, retired = outdoors.children
+    assert flasks.parent_id == "C10" and retired.deleted is True and not flasks.deleted
+    (member,) = flasks.items
+    assert (member.stock_id, member.category_stock_code, member.canonical) == (
+        "30117",
+        "FLASK-750-C",
+        True,
+    )
+    assert member.scs_codes == ("FLASK-750-GRN",)
+    assert flasks.custom_properties == (("BANNER", "winter"),)
+    assert kitchen.item_codes == ("MUG-ENAMEL",)
+    assert [(w.stock_id, w.website_stock_code) for w in tree.website_items] == [
+        ("30117", "FLASK750")
+    ]
+
+
+def test_own_web_categories_ex2_fixture(khaosws_fixtures: Path) -> None:
+    tree = parse_web_categories_ex2((khaosws_fixtures / "KSDXMLWebCategoriesEx2.xml").read_bytes())
+    assert (tree.website_name, tree.website_id) == ("Harbour Lane", "880")
+    assert [(c.id, c.parent_id) for c in tree.walk()] == [
+        ("881", None),
+        ("882", "881"),
+        ("883", None),
+    ]
+    outdoors, kitchen = tree.categories
+    assert ("META_TITLE", "Outdoor kit") in outdoors.custom_properties
+    flask, green = outdoors.children[0].items
+    assert (flask.category_stock_code, flask.canonical) == ("Flask in Flasks", True)
+    assert (green.stock_id, green.sell_price, green.short_desc) == ("30118", Decimal("0"), None)
+    assert kitchen.items[0].short_desc == "Camp mug"
+    assert [w.website_stock_code for w in tree.website_items] == ["FLASK750", None]

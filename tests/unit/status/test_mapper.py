@@ -183,6 +183,17 @@ def test_the_published_sample_maps_to_shipments(khaosws_samples: Path) -> None:
     assert first.tracking_url.startswith("http://www.royalmailtracking.com/")
 
 
+def test_the_own_fixture_maps_to_a_dispatch_and_a_cancellation(khaosws_fixtures: Path) -> None:
+    records = parse_order_status_ex((khaosws_fixtures / "KSDXMLOrderStatusEx.xml").read_bytes())
+
+    sent, cancelled = (map_order_status(record, TABLE) for record in records)
+
+    assert (sent.status, cancelled.status) == ("Dispatched", "Cancelled")
+    assert [s.consignment_ref for s in sent.shipments] == ["JD0002231", "JD0002232"]
+    assert sent.shipments[1].tracking_url == "https://track.dpd.co.uk/parcels/JD0002232"
+    assert cancelled.shipments == ()
+
+
 def test_the_same_status_exported_again_has_the_same_fingerprint() -> None:
     first = status_document(order(invoices=invoice("IN1", 12)))
     again = first.replace('MOVED="-1"', 'MOVED="0"')

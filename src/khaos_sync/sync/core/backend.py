@@ -65,11 +65,15 @@ def remember_call(operation: str, seconds: float, outcome: str) -> None:
             KhaosConnection.objects.update_or_create(pk=1, defaults=values)
 
 
+class KhaosNotConfigured(RuntimeError):
+    """No Khaos URL is configured: the installation must be finished first."""
+
+
 def khaos_client(url: str | None = None, *, on_call: CallHook | None = None) -> KhaosClient:
     khaos = settings.KHAOS_SYNC["khaos"]
     target = url or khaos["url"]
     if not target:
-        raise RuntimeError(
+        raise KhaosNotConfigured(
             "no Khaos URL configured: set [khaos] url in khaos-sync.toml or KHAOS_SYNC_KHAOS_URL"
         )
     return KhaosClient(
