@@ -7,6 +7,8 @@ os.environ.setdefault("KHAOS_SYNC_DATA_DIR", tempfile.mkdtemp(prefix="khaos-sync
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make around it are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# The checkout pays with django-payments' test provider (docs/payments.md).
+os.environ.setdefault("KHAOS_SYNC_PAYMENTS_PROVIDER", "dummy")
 
 from khaos_sync.shop.settings import *  # noqa: F403
 

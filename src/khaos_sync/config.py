@@ -276,6 +276,32 @@ SCHEMA: dict[str, dict[str, Key]] = {
             "skip reasons that need a person (held, not retried)",
         ),
     },
+    "payments": {
+        "provider": Key(
+            "",
+            one_of("", "dummy", "stripe", "paypal", "sagepay"),
+            "django-payments provider of the checkout; dummy takes no money (demo, tests)",
+        ),
+        "capture": Key(
+            "immediate", one_of("immediate", "preauth"), "take the money now or pre-authorise"
+        ),
+        "stripe_secret_key": Key("", as_str, "Stripe secret API key (sk_live_…)"),
+        "stripe_webhook_secret": Key("", as_str, "Stripe webhook signing secret (whsec_…)"),
+        "paypal_client_id": Key("", as_str, "PayPal REST client id"),
+        "paypal_secret": Key("", as_str, "PayPal REST secret"),
+        "paypal_endpoint": Key(
+            "https://api.sandbox.paypal.com",
+            as_url("https", allow_empty=False),
+            "PayPal API; https://api.paypal.com when live",
+        ),
+        "sagepay_vendor": Key("", as_str, "Opayo (Sage Pay) vendor name"),
+        "sagepay_encryption_key": Key("", as_str, "Opayo Form integration encryption password"),
+        "sagepay_endpoint": Key(
+            "https://test.sagepay.com/Simulator/VSPFormGateway.asp",
+            as_url("https", allow_empty=False),
+            "Opayo Form gateway; the live vspform-register.vsp address when live",
+        ),
+    },
     "customers": {
         "company_classes": Key([], as_list, "Khaos company classes to import; empty = all"),
         "export_chunk": Key(100, ranged_int(1, 2000), "company codes per ExportCompany call"),

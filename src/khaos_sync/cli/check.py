@@ -101,6 +101,15 @@ CHECKS: list[tuple[str, Check]] = [
 ]
 
 
+def payment_verdict(payments: Mapping[str, Any], site_url: str) -> Verdict:
+    """The checkout's payment provider: configured completely? (Nothing is asked of Khaos.)"""
+    from khaos_sync.shop.payments.variants import configuration_problems, describe
+
+    problems = configuration_problems(payments, site_url)
+    found = "; ".join(problems) if problems else "ready"
+    return Verdict("payment provider ([payments])", describe(payments), found, not problems)
+
+
 def run_checks(client: KhaosClient, khaos: Mapping[str, Any]) -> list[Verdict]:
     verdicts: list[Verdict] = []
     for label, check in CHECKS:
@@ -156,6 +165,7 @@ def check(url: str | None) -> None:
         raise click.ClickException(str(exc)) from None
     with client:
         verdicts = run_checks(client, khaos)
+    verdicts.append(payment_verdict(settings.KHAOS_SYNC["payments"], settings.KHAOS_SITE_URL))
     print_table(verdicts)
     warn_if_no_site_url()
     failed = sum(not v.passed for v in verdicts)

@@ -281,3 +281,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Payments: django-payments, configured by [payments] (docs/payments.md) ---------------
+from khaos_sync.shop.payments.variants import payment_host, payment_variants  # noqa: E402
+
+INSTALLED_APPS += ["payments", "khaos_sync.shop.payments.apps.PaymentsConfig"]
+PAYMENT_MODEL = "khaos_payments.Payment"
+PAYMENT_VARIANTS = payment_variants(CONFIG.values["payments"])
+_payment_host, _payment_ssl = payment_host(SHOP["site_url"])
+if _payment_host:
+    # Absolute return and callback addresses for the provider; without a site
+    # address they stay relative to the shop the customer is on.
+    PAYMENT_HOST = _payment_host
+    PAYMENT_USES_SSL = bool(_payment_ssl)

@@ -25,6 +25,8 @@ urlpatterns = [
     path("health/ready", health.readiness, name="health-ready"),
     path("metrics", metrics.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Provider callbacks (Stripe webhooks, PayPal/Opayo returns): public, each verified.
+    path("payments/", include("payments.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),  # type: ignore[attr-defined]
 ]
 

@@ -148,7 +148,10 @@ def _address(address: Any) -> ShopAddress | None:
 
 
 def _payment(source: Any) -> ShopPayment | None:
-    """One payment source; Oscar keeps no card numbers on it, and neither do we."""
+    """One payment source, with what the payment step kept (docs/payments.md).
+
+    Oscar keeps no card numbers on a source, and neither does the payment step.
+    """
     amount = source.amount_debited or source.amount_allocated
     if not amount:
         return None
@@ -156,12 +159,43 @@ def _payment(source: Any) -> ShopPayment | None:
     taken = [t for t in transactions if t.txn_type in (AUTHORISE, DEBIT)]
     last = taken[-1] if taken else None
     preauth = not source.amount_debited and bool(source.amount_allocated)
+    taken_at = last.date_created if last is not None else None
+    gateway = _gateway_payment(source)
+    if gateway is None:
+        return ShopPayment(
+            source_code=source.source_type.code,
+            amount=amount,
+            auth_code=last.reference if last is not None else "",
+            transaction_id=source.reference,
+            preauth=preauth,
+            preauth_ref=last.reference if preauth and last is not None else "",
+            taken_at=_local(taken_at),
+        )
     return ShopPayment(
         source_code=source.source_type.code,
         amount=amount,
-        auth_code=last.reference if last is not None else "",
+        provider=gateway.provider,
+        auth_code=gateway.auth_code,
         transaction_id=source.reference,
-        preauth=preauth,
-        preauth_ref=last.reference if preauth and last is not None else "",
-        taken_at=timezone.localtime(last.date_created).replace(tzinfo=None) if last else None,
+        reference=gateway.reference,
+        security_ref=gateway.security_ref,
+        security_comment=gateway.security_comment,
+        card_name=gateway.card_name,
+        card_type=gateway.card_type,
+        card_last4=gateway.card_last4,
+        preauth=gateway.preauth,
+        preauth_ref=gateway.reference if gateway.preauth else "",
+        taken_at=_local(gateway.confirmed_at or taken_at),
     )
+
+
+def _gateway_payment(source: Any) -> Any | None:
+    """The checkout's payment record behind a source; None for sources made another way."""
+    try:
+        return source.gateway_payment
+    except ObjectDoesNotExist:
+        return None
+
+
+def _local(moment: Any) -> Any:
+    return timezone.localtime(moment).replace(tzinfo=None) if moment is not None else None
