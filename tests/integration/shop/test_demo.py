@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -55,7 +56,14 @@ def test_a_second_run_publishes_and_orders_nothing_again(tmp_path):
     ports = ["--port", str(free_port()), "--simulator-port", str(free_port())]
     first = demo(tmp_path, "--once", "--items", "30", *ports)
     assert first.returncode == 0, first.stderr
-    assert re.search(r"review: \d+ products published", first.stdout)
+    published = re.search(r"review: (\d+) products published", first.stdout)
+    assert published is not None
+    # The count is what the shop window shows: products Khaos deleted are not in it.
+    with sqlite3.connect(tmp_path / "demo" / "shop.sqlite3") as shop:
+        (shown,) = shop.execute(
+            "SELECT count(*) FROM catalogue_product WHERE is_public AND parent_id IS NULL"
+        ).fetchone()
+    assert shown == int(published.group(1)) > 0
     placed = re.search(r"orders: placed ([\d, ]+) through", first.stdout)
     assert placed is not None
     script = Path(sys.executable).parent / "khaos-sync"
