@@ -29,7 +29,7 @@ def clean_env(data_dir: Path) -> dict[str, str]:
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*KHAOS_SYNC, *args], env=env, capture_output=True, text=True, timeout=300
+        [*KHAOS_SYNC, *args], env=env, capture_output=True, text=True, timeout=900
     )
 
 
