@@ -1,15 +1,16 @@
 # khaos-sync — the two commands:
-#   make demo   set up everything and run the shop
+#   make demo   set up everything and run the shop (make demo PORT=8001 for another port)
 #   make test   set up everything and run lint, type checks and the test suite
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
+PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 
 .PHONY: demo serve test lint types pytest install browser lock clean
 
 demo: install
-	$(BIN)/khaos-sync demo
+	$(BIN)/khaos-sync demo --port $(PORT)
 
 serve: install
 	$(BIN)/khaos-sync init

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -58,6 +59,8 @@ STOP_TIMEOUT = 30
 def demo(host: str, port: int, simulator_port: int, items: int, data_dir: Path, once: bool) -> None:
     """Run a simulated Khaos, the shop and a worker, and play the first day's sync."""
     started = time.monotonic()
+    check_port_free(host, port, "the shop", "make demo PORT=8001 (or --port 8001)")
+    check_port_free(host, simulator_port, "the Khaos simulator", "--simulator-port 8089")
     data_dir = data_dir.resolve()
     (data_dir / "logs").mkdir(parents=True, exist_ok=True)
     with ExitStack() as running:
@@ -79,6 +82,19 @@ def demo(host: str, port: int, simulator_port: int, items: int, data_dir: Path, 
 
 
 # --- the pieces that run ---------------------------------------------------------------
+
+
+def check_port_free(host: str, port: int, what: str, instead: str) -> None:
+    """Say at once which port is taken, rather than wait for a server that cannot start."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise click.ClickException(
+                f"port {port} on {host} is taken ({exc.strerror}), so {what} cannot listen "
+                f"there: stop what uses it, or pick another port: {instead}"
+            ) from None
 
 
 @contextmanager
@@ -227,6 +243,9 @@ def wait_for_ctrl_c() -> None:
 def play_first_day(sim: Any) -> None:
     run_flow("catalogue", "products, variants and categories from Khaos")
     run_flow("stock", "stock levels of sites 1 and 2")
+    if already_played():
+        step("review, orders", "done on an earlier run: nothing published or ordered again")
+        return
     publish_products(PUBLISHED_PRODUCTS)
     numbers = place_sample_orders(SAMPLE_ORDERS)
     if not numbers:
@@ -258,6 +277,13 @@ def run_flow(name: str, what: str) -> None:
     step(f"{name} sync", f"{what}: {run.outcome}, {counts} ({seconds:.1f} s)")
 
 
+def already_played() -> bool:
+    """A demo data dir that has its sample orders: a re-run only brings things up to date."""
+    from oscar.core.loading import get_model
+
+    return bool(get_model("order", "Order").objects.exists())
+
+
 def publish_products(count: int) -> None:
     """What a person does in "Awaiting review": publish products for the shop window."""
     from oscar.core.loading import get_model
@@ -266,7 +292,10 @@ def publish_products(count: int) -> None:
     from khaos_sync.store.search_index import reindex_products
 
     product_model = get_model("catalogue", "Product")
-    drafts = product_model.objects.filter(published=False, parent__isnull=True).order_by("id")
+    # Products Khaos deleted stay out of the shop window whatever a person ticks.
+    drafts = product_model.objects.filter(
+        published=False, parent__isnull=True, khaos_deleted=False
+    ).order_by("id")
     chosen = list(drafts[:count])
     changed: list[int] = []
     # One index update for the lot instead of one per save.
@@ -277,7 +306,7 @@ def publish_products(count: int) -> None:
                 item.save()
                 changed.append(item.pk)
     reindex_products(changed)
-    published = len(chosen)
+    published = product_model.objects.filter(pk__in=[p.pk for p in chosen], is_public=True).count()
     waiting = product_model.objects.filter(published=False, parent__isnull=True).count()
     step("review", f"{published} products published, {waiting} left awaiting review")
 
@@ -423,6 +452,18 @@ Ready in {seconds:.0f} s.
                    control API {sim.control_url} (Bearer {sim.control_token})
   logs             {data_dir / "logs"}/
 
-A worker keeps the shop in step; try `khaos-sync simulate stock-adjust --db {data_dir / "simulator.sqlite3"} \\
-  <code> --level 0` and watch the next stock run. Ctrl-C stops everything."""
+A worker keeps the shop in step; try `{khaos_sync_command()} simulate stock-adjust \\
+  --db {data_dir / "simulator.sqlite3"} <code> --level 0` and watch the next stock run.
+Ctrl-C stops everything."""
     )
+
+
+def khaos_sync_command() -> str:
+    """The command as the person can type it: the venv's script, which is seldom on PATH."""
+    script = Path(sys.executable).parent / "khaos-sync"
+    if not script.exists():
+        return f"{sys.executable} -m khaos_sync.cli"
+    try:
+        return str(script.relative_to(Path.cwd()))
+    except ValueError:
+        return str(script)

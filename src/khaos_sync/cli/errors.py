@@ -72,7 +72,7 @@ def configured_khaos_url() -> str:
 
 def explain(exc: BaseException, explicit_url: str | None = None) -> CliError | None:
     """The one-line form of an expected failure, or None for a bug."""
-    for kind, describe in EXPLANATIONS:
+    for kind, describe in explanations():
         if isinstance(exc, kind):
             return describe(exc, explicit_url)
     return None
@@ -119,8 +119,8 @@ def _tls(exc: BaseException, url: str | None) -> CliError:
 
 def _file(exc: BaseException, _url: str | None) -> CliError:
     assert isinstance(exc, OSError)
-    name = exc.filename if exc.filename is not None else "file"
-    return CliError(f"{name}: {exc.strerror or exc}")
+    reason = exc.strerror or str(exc)
+    return CliError(f"{exc.filename}: {reason}" if exc.filename is not None else reason)
 
 
 def _last_part(exc: BaseException) -> str:
@@ -128,35 +128,30 @@ def _last_part(exc: BaseException) -> str:
     return str(exc).split(": ", 1)[-1]
 
 
-def _explanations() -> list[tuple[type[BaseException], Callable[..., CliError]]]:
+Explanation = tuple[type[BaseException], Callable[..., CliError]]
+
+
+def explanations() -> list[Explanation]:
+    """What is known to be expected; the Django-bound kinds only once Django is set up."""
+    from django.apps import apps
     from django.db import DatabaseError
 
     from khaos_sync.config import ConfigError
     from khaos_sync.protocol.errors import KhaosError
-    from khaos_sync.sync.core.backend import KhaosNotConfigured
-    from khaos_sync.sync.core.locks import FlowBusy
 
+    table: list[Explanation] = [(ConfigError, _config)]
+    if apps.ready:  # importing these loads models, which needs the app registry
+        from khaos_sync.sync.core.backend import KhaosNotConfigured
+        from khaos_sync.sync.core.locks import FlowBusy
+
+        table += [(KhaosNotConfigured, _not_configured), (FlowBusy, _busy)]
     return [
-        (ConfigError, _config),
-        (KhaosNotConfigured, _not_configured),
-        (FlowBusy, _busy),
+        *table,
         (DatabaseError, _database),
         (KhaosError, _khaos),
         (ssl.SSLError, _tls),
         (OSError, _file),
     ]
-
-
-class _Lazy(list[tuple[type[BaseException], Callable[..., CliError]]]):
-    """The table, built on first use so that light commands never import Django."""
-
-    def __iter__(self) -> Iterator[tuple[type[BaseException], Callable[..., CliError]]]:
-        if not self:
-            self.extend(_explanations())
-        return super().__iter__()
-
-
-EXPLANATIONS = _Lazy()
 
 
 @contextmanager

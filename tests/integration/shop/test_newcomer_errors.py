@@ -29,7 +29,7 @@ def clean_env(data_dir: Path) -> dict[str, str]:
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*KHAOS_SYNC, *args], env=env, capture_output=True, text=True, timeout=300
+        [*KHAOS_SYNC, *args], env=env, capture_output=True, text=True, timeout=900
     )
 
 
@@ -303,3 +303,24 @@ def test_init_writes_the_example_configuration_and_starts_in_dry_run(fresh_env):
     assert "go-live" not in again.stdout
     assert switch(fresh_env) == "live"
     assert config.read_text(encoding="utf-8") == '[khaos]\nwebsite_name = "Harbour Lane"\n'
+
+
+def test_commands_without_django_get_the_same_one_line_errors(tmp_path):
+    # parse, khaos, simulate and demo run without Django's settings: explaining their
+    # failures must not need the app registry.
+    script = (
+        "from khaos_sync.cli.errors import explain\n"
+        "print(explain(OSError(98, 'Address already in use')).format_message())\n"
+        f"print(explain(FileNotFoundError(2, 'No such file or directory', '{tmp_path}/x.xml'))"
+        ".format_message())\n"
+        "print(explain(ValueError('a bug')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=clean_env(tmp_path), capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "Address already in use",
+        f"{tmp_path}/x.xml: No such file or directory",
+        "None",
+    ]
