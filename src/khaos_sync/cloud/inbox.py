@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from khaos_sync.cloud import applying
@@ -130,6 +131,8 @@ def apply_push(push: CloudPush) -> None:
 
 def apply_pending() -> int:
     """Apply pushes stored but never applied (the process stopped in between)."""
+    if settings.KHAOS_SYNC["khaos"]["transport"] != "cloud":
+        return 0
     pending = list(CloudPush.objects.filter(state=State.RECEIVED).order_by("received_at"))
     for push in pending:
         apply_push(push)

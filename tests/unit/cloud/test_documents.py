@@ -136,6 +136,12 @@ def test_available_level_first_else_what_the_children_make() -> None:
     assert entries[0].site == "1"
 
 
+def test_json_numbers_in_exponent_form_are_read() -> None:
+    data = b'{"Statuses": [{"StockID": "1", "SiteID": 1, "Levels": {"Available": 1.2E+2}}]}'
+    (entry,) = read_stock_status_upload(data, Format.JSON)
+    assert entry.level == Decimal(120)
+
+
 def test_more_than_a_hundred_levels_are_refused() -> None:
     entry = '{"StockID": "1", "SiteID": 1, "Levels": {"Available": 1}}'
     data = '{"Statuses": [' + ",".join([entry] * 101) + "]}"

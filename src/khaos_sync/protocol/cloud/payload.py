@@ -235,7 +235,10 @@ class _JsonNode(Node):
             return None
         if isinstance(value, bool):
             return "true" if value else "false"
-        if isinstance(value, str | int | Decimal):
+        if isinstance(value, Decimal):
+            # 1E-05 is valid JSON; the value readers take plain decimals.
+            return format(value, "f") if value.is_finite() else str(value)
+        if isinstance(value, str | int):
             text = str(value).strip()
             return text or None
         raise DocumentError(f"{self.path(key)}: expected a value, got a JSON {_kind(value)}")
