@@ -151,6 +151,7 @@ def test_a_malformed_export_fails_only_its_chunk_down_to_one_item(simulator, set
     settings.KHAOS_SYNC = {
         **settings.KHAOS_SYNC,
         "catalogue": {**settings.KHAOS_SYNC["catalogue"], "export_chunk": 4},
+        "khaos": {**settings.KHAOS_SYNC["khaos"], "url": simulator.url},
     }
     # Three garbage answers: the first chunk of 4, its first half, then its first item.
     simulator.control.set_faults("ExportStock:malformed-xml@times=3")
