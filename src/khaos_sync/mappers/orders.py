@@ -68,6 +68,7 @@ class ShopLine:
     discount: Decimal = Decimal("0")  # gross, whole line
     khaos_code: str | None = None  # None: the product does not exist in Khaos
     not_in_khaos: str = ""  # why, when khaos_code is None
+    hold_reason: str = ""  # set: the order waits for a person (e.g. the product lost its code)
     extended_desc: str = ""  # gift message, chosen options…
 
     @property
@@ -197,6 +198,8 @@ def build_sales_order(order: ShopOrder, settings: OrderSettings) -> BuiltOrder:
     skipped = tuple(_skipped(line) for line in order.lines if line.khaos_code is None)
     if len(skipped) == len(order.lines):
         return BuiltOrder(order=None, skipped=skipped)
+    if held := tuple(line.hold_reason for line in order.lines if line.hold_reason):
+        return BuiltOrder(order=None, skipped=skipped, hold=held)
     try:
         items, goods = _items(order)
         delivery = _delivery(order)

@@ -37,7 +37,10 @@ PRESENTATION_FIELDS = (
     "tags",
 )
 TITLE_MAX = 255
-SKU_MAX = 64
+SKU_MAX = 64  # Oscar's UPC
+CODE_MAX = 255  # what the binding keeps of a Khaos code
+# Shop column sizes a Khaos text may exceed: cut rather than fail the item.
+MAX_LENGTHS = {"meta_title": 255, "meta_keywords": 500, "availability_text": 255}
 
 
 class MappingError(ValueError):
@@ -121,6 +124,14 @@ DIRECT_FIELDS: tuple[tuple[str, str, Callable[[Any], Any]], ...] = (
     ("khaos_deleted", "deleted", bool),
     ("run_to_zero", "run_to_zero", bool),
 )
+
+
+def placeholder_sku(code: str, stock_id: str) -> str:
+    """The partner SKU of a product that has no code of its own.
+
+    Longer than any Khaos code may be (``SKU_MAX``), so it can never clash with one.
+    """
+    return f"{code[:SKU_MAX]}~{stock_id}".rjust(SKU_MAX + 1, "~")
 
 
 def web_price(item: StockItem) -> Decimal | None:
@@ -209,13 +220,14 @@ def map_item(
     categories: tuple[str, ...] = (),
 ) -> ProductSpec:
     stock_id = required(item.stock_id, "STOCK_ID", item)
-    sku = required(item.stock_code, "STOCK_CODE", item)
-    if len(sku) > SKU_MAX:
-        raise MappingError(f"STOCK_CODE {sku!r} is longer than {SKU_MAX} characters")
+    # A code too long for the shop's SKU still makes a product (without a SKU).
+    sku = required(item.stock_code, "STOCK_CODE", item)[:CODE_MAX]
     vat_rate = vat_rate_for(item, parent, options)
     if not categories and options.category_fallback and structure != CHILD:
         categories = stock_type_path(item)
     direct = {name: convert(getattr(item, attr)) for name, attr, convert in DIRECT_FIELDS}
+    for name, limit in MAX_LENGTHS.items():
+        direct[name] = direct[name][:limit]
     return ProductSpec(
         stock_id=stock_id,
         sku=sku,

@@ -55,9 +55,7 @@ class _Loader:
         with self.store.write() as db:
             parents = [(item.stock_id,) for item in batch if item.kind == "scs_parent"]
             db.executemany("DELETE FROM items WHERE parent_id = ?", parents)
-            codes = [(item.code, item.stock_id) for item in batch]
-            # A code now used by another id in a later file: the later file wins.
-            db.executemany("DELETE FROM items WHERE code = ? AND stock_id != ?", codes)
+            # Two ids with one code both stay, as in real Khaos data.
             self.store.put_items(batch)
 
     def items(self, record: StockItem, parent: Item | None = None) -> list[Item]:

@@ -16,6 +16,7 @@ Windows image paths, customers that must not be imported, and merged ones.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -196,8 +197,14 @@ def generate(
     variants: int,
     seed: int = 0,
     progress: Callable[[int], None] | None = None,
+    *,
+    reused_codes: int = 0,
 ) -> GenerationResult:
-    """Fill ``store`` (which should be empty) with a catalogue of about ``variants`` items."""
+    """Fill ``store`` (which should be empty) with a catalogue of about ``variants`` items.
+
+    ``reused_codes``: that many codes are carried by a second item too (see
+    :func:`reuse_codes`), as in real Khaos data.
+    """
     import time
 
     started = time.perf_counter()
@@ -218,6 +225,8 @@ def generate(
     _flush(store, state, batch)
     if progress and batch:
         progress(len(batch))
+    if reused_codes:
+        result.items += reuse_codes(store, reused_codes, seed)
     result.categories = _generate_categories(store, state)
     result.customers = generate_customers(store, state.rng, max(30, min(variants // 5, 5000)))
     generate_price_lists(store, state.rng, state.standalone_ids)
@@ -331,6 +340,63 @@ def _standalone(state: _State) -> Item:
     state.standalone_ids.append(item.stock_id)
     state.all_ids.append(item.stock_id)
     return item
+
+
+# reused codes ----------------------------------------------------------------
+
+
+def reuse_codes(store: Store, count: int, seed: int = 0) -> int:
+    """Give ``count`` existing codes to a second, newer item; returns items added.
+
+    Real Khaos data does this when an item is recreated, or a deleted item keeps
+    its code: in turn, both items stay live; the newer one is deleted (a deleted
+    holder); the older one is deleted (the code's new item is live).
+    """
+    rng = random.Random(seed + 7919)
+    rows = store.connection().execute(
+        "SELECT stock_id FROM items WHERE kind = 'standalone' ORDER BY stock_id"
+    )
+    candidates = [int(r[0]) for r in rows]
+    chosen = store.items_by_ids(rng.sample(candidates, min(count, len(candidates))))
+    next_id = int(store.connection().execute("SELECT MAX(stock_id) FROM items").fetchone()[0])
+    added, older = [], []
+    for n, item in enumerate(chosen):
+        next_id += 1
+        twin = dataclasses.replace(
+            item,
+            stock_id=next_id,
+            description=f"{item.description} (recreated)",
+            other_ref="",
+            links=[],
+            revised=item.revised + timedelta(days=rng.randint(1, 90)),
+        )
+        if n % 3 == 1:
+            twin.web = False  # the newer item is deleted: the older one keeps the code
+        elif n % 3 == 2:
+            item.web = False  # the older item is deleted
+            older.append(item)
+        added.append(twin)
+    store.put_items([*added, *older])
+    store.put_levels(row for item in added for row in generate_levels(rng, item))
+    return len(added)
+
+
+def swap_codes(store: Store, pairs: int, seed: int = 0) -> list[tuple[str, str]]:
+    """Swap the codes of ``pairs`` pairs of standalone items, revised now."""
+    rng = random.Random(seed + 104729)
+    rows = store.connection().execute(
+        "SELECT stock_id FROM items WHERE kind = 'standalone' ORDER BY stock_id"
+    )
+    ids = rng.sample([int(r[0]) for r in rows], pairs * 2)
+    items = store.items_by_ids(ids)
+    now = store.now()
+    swapped = []
+    for first, second in zip(items[::2], items[1::2], strict=True):
+        first.code, second.code = second.code, first.code
+        first.revised = second.revised = now
+        swapped.append((first.code, second.code))
+    store.put_items(items)
+    return swapped
 
 
 def _pack(state: _State) -> Item:

@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sites (site_id INTEGER PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS items (
     stock_id INTEGER PRIMARY KEY,
-    code TEXT NOT NULL UNIQUE,
+    code TEXT NOT NULL,
     other_ref TEXT NOT NULL,
     description TEXT NOT NULL,
     kind TEXT NOT NULL,
@@ -42,6 +42,8 @@ CREATE TABLE IF NOT EXISTS items (
     moved TEXT NOT NULL,
     data TEXT NOT NULL
 );
+-- Real Khaos data reuses codes (an item recreated, a deleted item keeping its code).
+CREATE INDEX IF NOT EXISTS items_code ON items(code);
 CREATE INDEX IF NOT EXISTS items_parent ON items(parent_id);
 CREATE INDEX IF NOT EXISTS items_other_ref ON items(other_ref);
 CREATE INDEX IF NOT EXISTS items_description ON items(description);

@@ -18,9 +18,23 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.core.utils import slugify
 
-from khaos_sync.mappers.products import CHILD, PARENT, PRESENTATION_FIELDS, ProductSpec
+from khaos_sync.mappers.products import (
+    CHILD,
+    PARENT,
+    PRESENTATION_FIELDS,
+    ProductSpec,
+    placeholder_sku,
+)
 from khaos_sync.shop.oscar_apps.catalogue.models import is_shown
-from khaos_sync.sync.catalogue.models import BundleComponent, ProductBinding, UpstreamChange
+from khaos_sync.store.codes import CodePlan, flag_codes, plan_codes, release_codes, write_outside
+from khaos_sync.store.recommendations import write_links
+from khaos_sync.store.review_flags import close_flags, open_flag
+from khaos_sync.sync.catalogue.models import (
+    BundleComponent,
+    ProductBinding,
+    ReviewFlag,
+    UpstreamChange,
+)
 
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
@@ -48,7 +62,7 @@ PRESENTATION_COLUMNS = (
 BINDING_FIELDS = (
     "stock_code", "parent_stock_id", "structure", "synced_hash", "synced_at", "khaos_values",
     "image_files", "discontinued", "run_to_zero", "stock_controlled", "sales_multiple",
-    "max_display_qty", "availability_text", "lead_time_days",
+    "max_display_qty", "availability_text", "lead_time_days", "khaos_revised_at",
 )  # fmt: skip
 
 
@@ -60,6 +74,8 @@ class CatalogueContext:
     partners: list[Any]
     category_ids: dict[str, int]  # Khaos category id -> shop category id
     attributes: dict[str, Any] = field(default_factory=dict)
+    # STOCK_ID -> Khaos's revision date, where the run knows it (decides code clashes).
+    revised_at: dict[str, datetime] = field(default_factory=dict)
 
 
 @dataclass
@@ -118,9 +134,11 @@ def apply_specs(specs: Sequence[ProductSpec], ctx: CatalogueContext) -> BatchRes
             stock_id__in=[s.stock_id for s in changed], product__is_public=True
         ).values_list("stock_id", flat=True)
     )
-    products = resolve_products(changed, bindings, ctx, now, result)
-    write_stock_records(changed, products, ctx)
-    write_attributes(changed, products, ctx)
+    plan = plan_codes(changed, bindings, ctx.revised_at)
+    products = resolve_products(changed, bindings, ctx, now, result, plan)
+    write_outside(plan)
+    write_stock_records(changed, products, ctx, plan)
+    write_attributes(changed, products, ctx, now)
     owned = {
         s.stock_id: set(bindings[s.stock_id].owned_fields)
         for s in changed
@@ -128,8 +146,11 @@ def apply_specs(specs: Sequence[ProductSpec], ctx: CatalogueContext) -> BatchRes
     }
     write_tags(changed, products, owned)
     write_categories(changed, products, owned, ctx)
-    write_bindings(changed, products, bindings, now)
+    write_bindings(changed, products, bindings, now, ctx.revised_at)
     write_bundles(changed, bindings)
+    write_links(changed, bindings, plan.gained)
+    flag_codes(plan, products, now)
+    close_flags(ReviewFlag.Kind.DELETED, [s.stock_id for s in changed if not s.khaos_deleted], now)
     result.index_ids = [
         products[s.stock_id].pk
         for s in changed
@@ -145,6 +166,7 @@ def resolve_products(
     ctx: CatalogueContext,
     now: datetime,
     result: BatchResult,
+    plan: CodePlan,
 ) -> dict[str, Any]:
     """The product of each spec: bound, adopted by SKU, or new (parents first)."""
     bound_ids = [bindings[s.stock_id].product_id for s in specs if s.stock_id in bindings]
@@ -154,7 +176,14 @@ def resolve_products(
         for s in specs
         if s.stock_id in bindings and bindings[s.stock_id].product_id in products
     }
-    unbound = [s for s in specs if s.stock_id not in by_stock_id]
+    release_codes(plan, {k: (p.pk, p.upc) for k, p in by_stock_id.items()})
+    plan.gained |= {
+        code
+        for s in specs
+        if (code := plan.codes.get(s.stock_id))
+        and (s.stock_id not in by_stock_id or by_stock_id[s.stock_id].upc != code)
+    }
+    unbound = [s for s in specs if s.stock_id not in by_stock_id and s.sku in plan.adopt]
     adopted = {
         p.upc: p
         for p in Product.objects.filter(upc__in=[s.sku for s in unbound], khaos__isnull=True)
@@ -164,7 +193,7 @@ def resolve_products(
         wave_specs = [s for s in specs if wave(s)]
         new = []
         for spec in wave_specs:
-            product = by_stock_id.get(spec.stock_id) or adopted.get(spec.sku)
+            product = by_stock_id.get(spec.stock_id) or adopted.pop(spec.sku, None)
             owned = (
                 set(bindings[spec.stock_id].owned_fields) if spec.stock_id in bindings else set()
             )
@@ -175,7 +204,8 @@ def resolve_products(
                 new.append(product)
             elif spec.stock_id in bindings:
                 hold_owned_changes(spec, bindings[spec.stock_id], owned, now)
-            fill_product(product, spec, owned, {**parents, **by_stock_id}, ctx, now)
+            sku = plan.codes.get(spec.stock_id, spec.sku)
+            fill_product(product, spec, sku, owned, {**parents, **by_stock_id}, ctx, now)
             by_stock_id[spec.stock_id] = product
         Product.objects.bulk_create(new)
         created = {id(product) for product in new}  # identity: unsaved models compare equal
@@ -206,12 +236,13 @@ def parent_products(specs: Sequence[ProductSpec], known: dict[str, Any]) -> dict
 def fill_product(
     product: Any,
     spec: ProductSpec,
+    sku: str | None,
     owned: set[str],
     by_stock_id: dict[str, Any],
     ctx: CatalogueContext,
     now: datetime,
 ) -> None:
-    product.upc = spec.sku
+    product.upc = sku
     product.structure = spec.structure
     product.parent_id = by_stock_id[spec.parent_stock_id].pk if spec.parent_stock_id else None
     product.product_class = None if spec.structure == CHILD else ctx.product_class
@@ -225,7 +256,7 @@ def fill_product(
         if name not in owned:
             setattr(product, name, getattr(spec, name))
     if not product.slug or "title" not in owned:
-        product.slug = slugify(product.title)[:255] or slugify(spec.sku)
+        product.slug = (slugify(product.title) or slugify(spec.sku) or "item")[:255]
     product.date_updated = now
 
 
@@ -245,7 +276,10 @@ def hold_owned_changes(
 
 
 def write_stock_records(
-    specs: Sequence[ProductSpec], products: dict[str, Any], ctx: CatalogueContext
+    specs: Sequence[ProductSpec],
+    products: dict[str, Any],
+    ctx: CatalogueContext,
+    plan: CodePlan,
 ) -> None:
     """One record per configured site partner; Khaos's gross price on each."""
     sellable = [s for s in specs if s.structure != PARENT]
@@ -256,6 +290,8 @@ def write_stock_records(
     new, changed = [], []
     for spec in sellable:
         product_id = products[spec.stock_id].pk
+        code = plan.codes.get(spec.stock_id, spec.sku)
+        sku = code if code is not None else placeholder_sku(spec.sku, spec.stock_id)
         for partner in ctx.partners:
             record = existing.get((product_id, partner.pk))
             if record is None:
@@ -263,33 +299,50 @@ def write_stock_records(
                     StockRecord(
                         product_id=product_id,
                         partner=partner,
-                        partner_sku=spec.sku,
+                        partner_sku=sku,
                         price=spec.price_incl_tax,
                         price_currency="GBP",
                         num_in_stock=0,
                     )
                 )
-            elif (record.price, record.partner_sku) != (spec.price_incl_tax, spec.sku):
-                record.price, record.partner_sku = spec.price_incl_tax, spec.sku
+            elif (record.price, record.partner_sku) != (spec.price_incl_tax, sku):
+                record.price, record.partner_sku = spec.price_incl_tax, sku
                 changed.append(record)
     StockRecord.objects.bulk_create(new)
     StockRecord.objects.bulk_update(changed, ["price", "partner_sku"])
 
 
 def write_attributes(
-    specs: Sequence[ProductSpec], products: dict[str, Any], ctx: CatalogueContext
+    specs: Sequence[ProductSpec], products: dict[str, Any], ctx: CatalogueContext, now: datetime
 ) -> None:
-    """Variant options (one per SCS heading) and UDAs configured as attributes."""
-    values = []
+    """Variant options (one per SCS heading) and UDAs configured as attributes.
+
+    Two Khaos names that give one shop attribute code (``Colour`` and ``colour``,
+    an option and a UDA of one name) keep the first value; the item is flagged.
+    """
+    values, clean = [], []
     for spec in specs:
+        taken: dict[str, str] = {}
+        clashes = []
         for name, value in (*spec.options, *spec.attributes):
+            attribute = attribute_for(ctx, name)
+            if attribute.code in taken:
+                clashes.append(f"{taken[attribute.code]!r} and {name!r}")
+                continue
+            taken[attribute.code] = name
             values.append(
                 ProductAttributeValue(
-                    product=products[spec.stock_id],
-                    attribute=attribute_for(ctx, name),
-                    value_text=value,
+                    product=products[spec.stock_id], attribute=attribute, value_text=value
                 )
             )
+        if clashes:
+            reason = "; ".join(clashes) + " share one shop attribute: the first value was kept"
+            open_flag(
+                ReviewFlag.Kind.ATTRIBUTE, spec.stock_id, products[spec.stock_id].pk, reason, now
+            )
+        else:
+            clean.append(spec.stock_id)
+    close_flags(ReviewFlag.Kind.ATTRIBUTE, clean, now)
     ids = [products[s.stock_id].pk for s in specs]
     managed = ProductAttribute.objects.filter(product_class=ctx.product_class)
     ProductAttributeValue.objects.filter(product_id__in=ids, attribute__in=managed).delete()
@@ -346,6 +399,7 @@ def write_categories(
 
 def binding_values(spec: ProductSpec, now: datetime) -> dict[str, Any]:
     return {
+        "khaos_revised_at": None,
         "stock_code": spec.sku,
         "parent_stock_id": spec.parent_stock_id or "",
         "structure": spec.structure,
@@ -368,11 +422,15 @@ def write_bindings(
     products: dict[str, Any],
     bindings: dict[str, ProductBinding],
     now: datetime,
+    revised_at: dict[str, datetime],
 ) -> None:
     new, changed = [], []
     for spec in specs:
         values = binding_values(spec, now)
         binding = bindings.get(spec.stock_id)
+        values["khaos_revised_at"] = revised_at.get(spec.stock_id) or (
+            binding.khaos_revised_at if binding else None
+        )
         if binding is None:
             binding = ProductBinding(
                 stock_id=spec.stock_id, product=products[spec.stock_id], **values

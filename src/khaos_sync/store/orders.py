@@ -71,7 +71,7 @@ def shop_order(order: Any) -> ShopOrder:
 
 
 def shop_line(line: Any) -> ShopLine:
-    code, reason = khaos_code(line)
+    code, reason, hold = khaos_code(line)
     return ShopLine(
         line_id=str(line.pk),
         title=line.title,
@@ -80,26 +80,35 @@ def shop_line(line: Any) -> ShopLine:
         discount=line.line_price_before_discounts_incl_tax - line.line_price_incl_tax,
         khaos_code=code,
         not_in_khaos=reason,
+        hold_reason=hold,
         extended_desc="; ".join(_attribute_text(a) for a in line.attributes.all()),
     )
 
 
-def khaos_code(line: Any) -> tuple[str | None, str]:
-    """The Khaos stock code of the line's product, or why there is none.
+def khaos_code(line: Any) -> tuple[str | None, str, str]:
+    """The product's current Khaos stock code; or why it is not a Khaos line; or why to hold.
 
     A pack header (a Khaos bundle) is sent as its own code: Khaos adds the
-    pack's children itself.
+    pack's children itself. A Khaos product whose code now belongs to another
+    Khaos item has no code of its own: its order waits for a person.
     """
     product = line.product
     if product is None:
-        return None, "the product no longer exists in the shop"
+        return None, "the product no longer exists in the shop", ""
     try:
         binding = product.khaos
     except ObjectDoesNotExist:
-        return None, "not a Khaos product (no Khaos stock item is linked to it)"
+        return None, "not a Khaos product (no Khaos stock item is linked to it)", ""
     if not binding.stock_code:
-        return None, "the linked Khaos stock item has no stock code"
-    return binding.stock_code, ""
+        return None, "the linked Khaos stock item has no stock code", ""
+    if product.upc != binding.stock_code:
+        return (
+            binding.stock_code,
+            "",
+            f"{line.title}: Khaos item {binding.stock_id} has no stock code of its own"
+            f" (its code {binding.stock_code} belongs to another Khaos item)",
+        )
+    return binding.stock_code, "", ""
 
 
 def _attribute_text(attribute: Any) -> str:

@@ -1,39 +1,74 @@
-"""Khaos linked items (up-sell, cross-sell, associated) as Oscar recommendations."""
+"""Khaos linked items (up-sell, cross-sell, associated) as Oscar recommendations.
+
+Links are kept by code (``KhaosLink``) and written with the batch of their item,
+in its transaction: a link to an item not in the shop yet waits in the table and
+is resolved when a product takes that code. An interrupted run therefore loses
+no link, and any completed run gives the links an uninterrupted one would.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable
 
 from oscar.core.loading import get_model
 
-from khaos_sync.sync.catalogue.models import ProductBinding
+from khaos_sync.mappers.products import ProductSpec
+from khaos_sync.sync.catalogue.models import KhaosLink, ProductBinding
 
+Product = get_model("catalogue", "Product")
 ProductRecommendation = get_model("catalogue", "ProductRecommendation")
 
 # Oscar ranks higher first: up-sells before cross-sells before associated items.
 RANKING = {1: 30, 2: 20, 4: 10}
 
 
-def link_recommendations(links: Mapping[str, tuple[tuple[str, int], ...]]) -> None:
-    """Replace the recommendations of the given items; links to unknown codes wait."""
-    codes = {code for pairs in links.values() for code, _ in pairs}
-    by_code = dict(
-        ProductBinding.objects.filter(stock_code__in=codes).values_list("stock_code", "product_id")
+def write_links(
+    specs: Iterable[ProductSpec], bindings: dict[str, ProductBinding], gained: Collection[str]
+) -> None:
+    """Store the batch's links, then relink its items and every item linking to a code it took."""
+    specs = list(specs)
+    primaries = [bindings[s.stock_id] for s in specs]
+    KhaosLink.objects.filter(primary__in=primaries).delete()
+    KhaosLink.objects.bulk_create(
+        [
+            KhaosLink(primary=bindings[s.stock_id], target_code=code, kind=kind)
+            for s in specs
+            for code, kind in dict(s.recommendations).items()
+        ]
     )
-    by_stock_id = dict(
-        ProductBinding.objects.filter(stock_id__in=list(links)).values_list(
-            "stock_id", "product_id"
+    ids = {b.pk for b in primaries}
+    if gained:
+        ids |= set(
+            KhaosLink.objects.filter(target_code__in=list(gained)).values_list(
+                "primary_id", flat=True
+            )
+        )
+    relink(ids)
+
+
+def relink(binding_ids: Collection[int]) -> None:
+    """Replace the recommendations of these bound items from their Khaos links."""
+    if not binding_ids:
+        return
+    products = dict(
+        ProductBinding.objects.filter(pk__in=list(binding_ids)).values_list("pk", "product_id")
+    )
+    links = list(
+        KhaosLink.objects.filter(primary_id__in=list(binding_ids)).values_list(
+            "primary_id", "target_code", "kind"
         )
     )
-    primaries = [by_stock_id[s] for s in links if s in by_stock_id]
-    ProductRecommendation.objects.filter(primary_id__in=primaries).delete()
-    rows = {}
-    for stock_id, pairs in links.items():
-        primary = by_stock_id.get(stock_id)
-        for code, kind in pairs:
-            target = by_code.get(code)
-            if primary and target and target != primary:
-                rows.setdefault((primary, target), RANKING.get(kind, 0))
+    holders = dict(
+        Product.objects.filter(
+            upc__in={code for _p, code, _k in links}, khaos__isnull=False
+        ).values_list("upc", "pk")
+    )
+    ProductRecommendation.objects.filter(primary_id__in=list(products.values())).delete()
+    rows: dict[tuple[int, int], int] = {}
+    for binding_id, code, kind in links:
+        primary, target = products[binding_id], holders.get(code)
+        if target and target != primary:
+            rows.setdefault((primary, target), RANKING.get(kind, 0))
     ProductRecommendation.objects.bulk_create(
         [
             ProductRecommendation(primary_id=p, recommendation_id=r, ranking=rank)

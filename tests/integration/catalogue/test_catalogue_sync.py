@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 
-from khaos_sync.sync.catalogue.flow import sync_catalogue_once
-from khaos_sync.sync.catalogue.models import ProductBinding, UpstreamChange
+from khaos_sync.sync.catalogue.flow import retry_failed_item, sync_catalogue_once
+from khaos_sync.sync.catalogue.models import ProductBinding, ReviewFlag, UpstreamChange
 from khaos_sync.sync.catalogue.ownership import record_person_edits
 from khaos_sync.sync.core.models import FailedItem
 
@@ -137,11 +137,48 @@ def test_an_existing_shop_product_with_the_same_sku_is_adopted(simulator, dump_b
     assert Product.objects.filter(upc="ADOPT-1").count() == 1
 
 
-def test_a_bad_item_is_logged_with_its_payload_and_the_rest_lands(simulator, dump_by_sku):
+def test_a_code_too_long_for_the_shop_keeps_the_item_without_a_sku(simulator, dump_by_sku):
     simulator.control.add_item("X" * 70, "Code too long for the shop", "1.00")
     run = sync(simulator, full=True)
-    assert run.failed == 1 and run.outcome == "partial"
-    failure = FailedItem.objects.get(flow="catalogue")
-    assert "longer than 64" in failure.error
-    assert "Code too long for the shop" in failure.payload and failure.traceback
-    assert len(dump_by_sku()) > 5
+    assert run.failed == 0 and run.outcome == "succeeded"
+    binding = ProductBinding.objects.get(stock_code="X" * 70)
+    assert binding.product.title == "Code too long for the shop" and not binding.product.upc
+    flag = ReviewFlag.objects.get(khaos_ref=binding.stock_id, resolved_at=None)
+    assert "longer than the shop's SKU (64 characters)" in flag.reason
+
+
+def test_a_malformed_export_fails_only_its_chunk_down_to_one_item(simulator, settings):
+    settings.KHAOS_SYNC = {
+        **settings.KHAOS_SYNC,
+        "catalogue": {**settings.KHAOS_SYNC["catalogue"], "export_chunk": 4},
+        "khaos": {**settings.KHAOS_SYNC["khaos"], "url": simulator.url},
+    }
+    # Three garbage answers: the first chunk of 4, its first half, then its first item.
+    simulator.control.set_faults("ExportStock:malformed-xml@times=3")
+    run = sync(simulator, full=True)
+    assert run.outcome == "partial" and run.failed == 1
+    failure = FailedItem.objects.get(flow="catalogue", state="open")
+    assert failure.traceback and failure.key in failure.payload
+    assert not ProductBinding.objects.filter(stock_code=failure.key).exists()
+    codes = run.summary["codes"]
+    assert ProductBinding.objects.exclude(structure="child").count() == codes - 1
+    simulator.control.set_faults("")
+    retry_failed_item(failure)  # the dashboard's retry fetches it again
+    assert ProductBinding.objects.filter(stock_code=failure.key).exists()
+
+
+def test_a_run_where_every_item_failed_keeps_its_cursor_and_fails(simulator):
+    from khaos_sync.sync.core.models import Cursor
+
+    sync(simulator, full=True)
+    before = Cursor.objects.get(name="catalogue").value
+    code = ProductBinding.objects.filter(structure="standalone").order_by("stock_code")[0]
+    simulator.store.advance_clock(3600)
+    simulator.control.edit_item(code.stock_code, description="Edited while Khaos misbehaves")
+    simulator.control.set_faults("ExportStock:malformed-xml")
+    run = sync_catalogue_once(url=simulator.url)
+    assert run.outcome == "failed" and not run.succeeded and "every item failed" in run.error
+    assert Cursor.objects.get(name="catalogue").value == before
+    simulator.control.set_faults("")
+    run = sync(simulator)  # the next incremental run still sees the edit
+    assert ProductBinding.objects.get(pk=code.pk).product.title == "Edited while Khaos misbehaves"

@@ -24,11 +24,11 @@ from khaos_sync.mappers.products import MappingOptions, ProductSpec, map_stock_i
 from khaos_sync.protocol.client import KhaosClient
 from khaos_sync.protocol.documents.stock import StockItem, iter_stock_items
 from khaos_sync.protocol.documents.web_categories import parse_web_categories
-from khaos_sync.protocol.errors import KhaosError, TransientError
+from khaos_sync.protocol.errors import KhaosError, ProtocolError, TransientError
+from khaos_sync.protocol.results import StockListEntry
 from khaos_sync.shop.search import index_updates_paused
 from khaos_sync.store import catalogue as store
 from khaos_sync.store.categories import sync_categories
-from khaos_sync.store.recommendations import link_recommendations
 from khaos_sync.store.search_index import reindex_products
 from khaos_sync.store.sites import web_partners
 from khaos_sync.sync.catalogue.models import ProductBinding
@@ -74,7 +74,12 @@ class CatalogueImporter:
         self.buffer = timedelta(minutes=config["change_buffer_minutes"])
         self.options = mapping_options()
         self.index_ids: list[int] = []
-        self.links: dict[str, tuple[tuple[str, int], ...]] = {}
+        # Khaos's revision dates by code (GetStockList), to tell which of two
+        # items carrying one code Khaos changed last.
+        self.revisions: dict[str, list[StockListEntry]] = {}
+        # Failures kept without the item's own record (it never arrived whole):
+        # the cursor must not move past them.
+        self.unfetched = 0
 
     # --- the run ---
 
@@ -84,6 +89,13 @@ class CatalogueImporter:
         codes = self.codes_to_fetch(full, members)
         self.recorder.summary["codes"] = len(codes)
         self.import_items(self.fetch_items(codes, progress), ctx, members)
+        if self.recorder.failure:
+            return  # nothing went through: the next run asks for the same window again
+        if self.unfetched:
+            self.recorder.summary["cursor"] = (
+                f"kept: {self.unfetched} item(s) could not be fetched; the next run asks again"
+            )
+            return
         advance_cursor(CURSOR, started)
 
     def run_codes(self, codes: Sequence[str]) -> None:
@@ -139,6 +151,8 @@ class CatalogueImporter:
             )
             for entry in listing.entries:
                 codes.setdefault(entry.parent_code or entry.stock_code, None)
+                if date_type == DATE_REVISION and entry.last_updated is not None:
+                    self.revisions.setdefault(entry.stock_code, []).append(entry)
         return list(codes)
 
     def codes_with_new_categories(self, members: Memberships) -> set[str]:
@@ -157,36 +171,41 @@ class CatalogueImporter:
     # --- fetching ---
 
     def fetch_items(self, codes: Sequence[str], progress: Progress | None) -> Iterator[StockItem]:
+        """Items of ``codes`` in chunks; a chunk that fails is asked again in halves.
+
+        A timeout, a truncated or malformed answer, or a document that cannot be
+        parsed all fail only their chunk, down to the one bad item, which is
+        kept as a failed item with what Khaos answered for it.
+        """
         pending = [
             list(codes[i : i + self.chunk_size]) for i in range(0, len(codes), self.chunk_size)
         ]
         while pending:
             chunk = pending.pop(0)
+            document: str | None = None
             try:
                 document = self.call(
                     lambda c=chunk: self.client.export_stock(
                         stock_code=",".join(c), mapping_type=STOCK_CODE
                     )
                 )
-            except TransientError as exc:
+                items = list(iter_stock_items(document.encode("utf-8")))
+            except (TransientError, ProtocolError) as exc:
                 if len(chunk) == 1:
-                    self.recorder.fail(chunk[0], f"ExportStock StockCode={chunk[0]}", exc)
+                    self.fail_code(chunk[0], document, exc)
                     continue
-                # A large export timed out: ask again for half as much at a time.
                 half = len(chunk) // 2
                 pending[:0] = [chunk[:half], chunk[half:]]
                 log.info("export chunk halved", extra={"size": half, "error": str(exc)})
                 continue
-            yield from self.parse_chunk(document, chunk)
+            yield from items
             if progress:
                 progress(len(chunk))
 
-    def parse_chunk(self, document: str, chunk: list[str]) -> Iterator[StockItem]:
-        try:
-            yield from iter_stock_items(document.encode("utf-8"))
-        except KhaosError as exc:
-            # The raw document is kept so it can be inspected and replayed.
-            self.recorder.fail(f"ExportStock {chunk[0]}…{chunk[-1]}", document, exc)
+    def fail_code(self, code: str, document: str | None, exc: KhaosError) -> None:
+        if document is None:
+            self.unfetched += 1  # nothing of the item arrived; a retry asks Khaos again
+        self.recorder.fail(code, document or f"ExportStock StockCode={code}", exc)
 
     def call(self, request: Callable[[], Any]) -> Any:
         self.recorder.call_made()
@@ -198,12 +217,23 @@ class CatalogueImporter:
         self, items: Iterable[StockItem], ctx: store.CatalogueContext, members: Memberships
     ) -> None:
         def member_of(item: StockItem) -> tuple[str, ...]:
+            self.note_revision(item, ctx)
             return members.of(item.stock_id, item.stock_code)
 
         with index_updates_paused():
             for batch in batched(self.groups(items, member_of), self.batch_size):
                 self.apply_batch(batch, ctx)
             self.finish()
+        counts = self.recorder.counts
+        if counts["failed"] and not (counts["created"] + counts["updated"] + counts["unchanged"]):
+            self.recorder.failure = f"every item failed ({counts['failed']}); see failed items"
+
+    def note_revision(self, item: StockItem, ctx: store.CatalogueContext) -> None:
+        revised = revision_of(item, self.revisions.get(item.stock_code or "", ()))
+        if revised is not None and item.stock_id:
+            if timezone.is_naive(revised):
+                revised = timezone.make_aware(revised)  # Khaos's times are the shop's local time
+            ctx.revised_at[item.stock_id] = revised
 
     def groups(
         self, items: Iterable[StockItem], member_of: Callable[[StockItem], tuple[str, ...]]
@@ -240,16 +270,22 @@ class CatalogueImporter:
         self.recorder.count("updated", result.updated)
         self.recorder.count("unchanged", result.unchanged)
         self.index_ids += result.index_ids
-        changed = set(result.changed_stock_ids)
-        for spec in specs:
-            if spec.stock_id in changed:
-                self.links[spec.stock_id] = spec.recommendations
 
     def finish(self) -> None:
-        """Work that needs the whole run: links between items, the search index."""
-        if self.links:
-            link_recommendations(self.links)
+        """Work that needs the whole run: the search index."""
         reindex_products(self.index_ids)
+
+
+def revision_of(item: StockItem, entries: Sequence[StockListEntry]) -> datetime | None:
+    """The item's revision date; where items share a code, the entry that matches it."""
+    if len(entries) > 1:
+        entries = [
+            e
+            for e in entries
+            if e.stock_desc == (item.stock_desc or "")
+            and e.other_ref == (item.associated_ref or "")
+        ]
+    return entries[0].last_updated if len(entries) == 1 else None
 
 
 def batched(groups: Iterable[Group], size: int) -> Iterator[list[Group]]:

@@ -13,7 +13,13 @@ class ProductBinding(models.Model):
     product = models.OneToOneField(
         "catalogue.Product", on_delete=models.CASCADE, related_name="khaos"
     )
-    stock_code = models.CharField(max_length=64, db_index=True)
+    # The code Khaos sent last for this item. The product holds it as its SKU
+    # unless another item Khaos sent more recently carries the same code
+    # (then ``Product.upc`` is empty and a review flag says why).
+    stock_code = models.CharField(max_length=255, db_index=True)
+    # Khaos's revision date of the item (GetStockList LastUpdated), when known:
+    # it decides which of two items carrying one code holds it.
+    khaos_revised_at = models.DateTimeField(null=True, blank=True)
     parent_stock_id = models.CharField(max_length=64, blank=True, db_index=True)
     structure = models.CharField(max_length=10)
     synced_hash = models.CharField(max_length=64)
@@ -98,3 +104,56 @@ class BundleComponent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.component_code}"
+
+
+class ReviewFlag(models.Model):
+    """A Khaos record the shop kept but could not take as it is: a person should look.
+
+    One open flag per kind and Khaos record; it is closed when the conflict settles.
+    """
+
+    class Kind(models.TextChoices):
+        CODE = "code", "Stock code held by another item"
+        ATTRIBUTE = "attribute", "Attribute clash"
+        DELETED = "deleted", "Publishing an item Khaos deleted"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    khaos_ref = models.CharField(max_length=64, help_text="Khaos STOCK_ID of the record")
+    product = models.ForeignKey(
+        "catalogue.Product",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="khaos_review_flags",
+    )
+    reason = models.TextField()
+    opened_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "khaos_ref"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="one_open_flag_per_kind_and_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.khaos_ref}: {self.reason[:60]}"
+
+
+class KhaosLink(models.Model):
+    """A Khaos linked item (up-sell, cross-sell, associated) of a bound item, by code.
+
+    Kept with the batch that wrote its item, so a link whose target is not in the
+    shop yet is resolved when the target arrives, in this run or a later one.
+    """
+
+    primary = models.ForeignKey(ProductBinding, on_delete=models.CASCADE, related_name="links")
+    target_code = models.CharField(max_length=255, db_index=True)
+    kind = models.PositiveSmallIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.primary_id} -> {self.target_code} ({self.kind})"

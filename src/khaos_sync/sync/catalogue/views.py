@@ -11,10 +11,11 @@ from django.views import View
 from django.views.generic import ListView
 from oscar.core.loading import get_model
 
-from khaos_sync.sync.catalogue.models import UpstreamChange
+from khaos_sync.sync.catalogue.models import ReviewFlag, UpstreamChange
 from khaos_sync.sync.catalogue.ownership import accept_change, dismiss_change
 
 Product = get_model("catalogue", "Product")
+FLAGS_SHOWN = 200
 
 
 class AwaitingReviewView(ListView):  # type: ignore[type-arg]
@@ -31,6 +32,15 @@ class AwaitingReviewView(ListView):  # type: ignore[type-arg]
             .select_related("khaos")
             .order_by("-date_created", "upc")
         )
+
+    def get_context_data(self, **kwargs):  # type: ignore[no-untyped-def]
+        context = super().get_context_data(**kwargs)
+        # Khaos records kept as they could be taken, each with why a person should look.
+        context["flags"] = ReviewFlag.objects.filter(resolved_at=None).select_related("product")[
+            :FLAGS_SHOWN
+        ]
+        context["flag_count"] = ReviewFlag.objects.filter(resolved_at=None).count()
+        return context
 
 
 class UpstreamChangesView(ListView):  # type: ignore[type-arg]

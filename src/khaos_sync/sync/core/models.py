@@ -22,11 +22,14 @@ class SyncRun(models.Model):
         SUCCEEDED = "succeeded", "Succeeded"
         PARTIAL = "partial", "Succeeded with failed items"
         FAILED = "failed", "Failed"
+        INTERRUPTED = "interrupted", "Interrupted (the process died)"
 
     flow = models.CharField(max_length=20, choices=Flow.choices, db_index=True)
     started_at = models.DateTimeField(db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.RUNNING)
+    # host:pid of the process running it, to close the run if that process dies.
+    holder = models.CharField(max_length=255, blank=True)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
@@ -40,6 +43,11 @@ class SyncRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.flow} run {self.pk} ({self.outcome})"
+
+    @property
+    def succeeded(self) -> bool:
+        """True only for a run that finished with nothing failed (a command exits 0)."""
+        return self.outcome == self.Outcome.SUCCEEDED and not self.failed
 
     @property
     def duration(self) -> float | None:

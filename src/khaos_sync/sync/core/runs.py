@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from khaos_sync.sync.core.locks import holder_id
 from khaos_sync.sync.core.models import FailedItem, SyncRun
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,9 @@ class RunRecorder:
     )
     khaos_calls: int = 0
     summary: dict[str, object] = field(default_factory=dict)
+    # Set when the run as a whole failed though nothing was raised (e.g. every
+    # item failed): the run ends "failed" with this as its error.
+    failure: str = ""
 
     def count(self, outcome: str, n: int = 1) -> None:
         self.counts[outcome] += n
@@ -77,7 +81,7 @@ def resolve_failures(flow: str, keys: list[str]) -> int:
 @contextmanager
 def recorded_run(flow: str) -> Iterator[RunRecorder]:
     """Open a run row, yield a recorder, and close the row whatever happens."""
-    run = SyncRun.objects.create(flow=flow, started_at=timezone.now())
+    run = SyncRun.objects.create(flow=flow, started_at=timezone.now(), holder=holder_id())
     recorder = RunRecorder(run)
     log.info("run started", extra={"flow": flow, "run": run.pk})
     try:
@@ -85,6 +89,9 @@ def recorded_run(flow: str) -> Iterator[RunRecorder]:
     except BaseException as exc:
         finish(recorder, SyncRun.Outcome.FAILED, error=f"{type(exc).__name__}: {exc}")
         raise
+    if recorder.failure:
+        finish(recorder, SyncRun.Outcome.FAILED, error=recorder.failure)
+        return
     outcome = SyncRun.Outcome.PARTIAL if recorder.counts["failed"] else SyncRun.Outcome.SUCCEEDED
     finish(recorder, outcome)
 

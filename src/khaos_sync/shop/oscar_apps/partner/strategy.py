@@ -122,8 +122,8 @@ class KhaosStrategy(oscar_strategy.Structured):
             return Unavailable()
         binding = khaos_binding(product)
         if binding is not None:
-            if not is_listed(product):
-                return Unavailable()
+            if not is_listed(product) or not product.upc:
+                return Unavailable()  # hidden, or its Khaos code belongs to another item
             return KhaosAvailability(sell_rules(binding, combined_level(records)))
         if not product.get_product_class().track_stock:
             return Available()
