@@ -288,4 +288,6 @@ def test_the_order_page_shows_what_khaos_said_and_the_totals_compared(khaos, cli
     page = client.get(reverse("dashboard:order-detail", kwargs={"number": order.number}))
     html = page.content.decode()
     assert export.khaos_message in html
-    assert "28.95 / 28.94" in html and "Khaos&#x27;s total differs from the shop&#x27;s" in html
+    cell = html[html.index('class="khaos-totals') :].split("</td>")[0]
+    assert "text-danger" in cell and "28.95 / 28.94" in cell, cell
+    assert "total differs from the shop" in cell

@@ -101,6 +101,7 @@ def test_a_batch_out_of_time_gives_its_orders_back_uncounted(khaos, settings, mo
     assert {row.state for row in rows} == {State.QUEUED}
     assert {row.attempts for row in rows} == {0}  # giving back is not an attempt
     assert all(row.next_attempt_at <= timezone.now() for row in rows)
+    monkeypatch.undo()
     drain()
     # The Fault came before Khaos processed anything: each order imported by one call.
     assert sent_refs(khaos) == Counter(str(o.number) for o in orders)

@@ -161,9 +161,6 @@ class OrderExporter:
         if not writes_allowed():
             self._wait_for_go_live(pending)
             return
-        if time.monotonic() > self.deadline:
-            self._give_back(pending)
-            return
         now = timezone.now()
         for item in pending:
             item.row.sent_at = now
@@ -272,7 +269,11 @@ class OrderExporter:
             else:
                 left.append(item)
         if len(left) > 1:
-            for item in left:
+            for index, item in enumerate(left):
+                if time.monotonic() > self.deadline:
+                    # The batch's worst case must stay shorter than its lease.
+                    self._give_back(left[index:])
+                    return
                 self._send([item])
             return
         self._faulted(left, fault)
