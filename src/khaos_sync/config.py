@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from khaos_sync.mappers.status import DEFAULT_STAGE_STATUSES, parse_stage_statuses
-from khaos_sync.sync.orders.options import courier_table, payment_table
+from khaos_sync.sync.orders.options import courier_table, payment_table, tax_code_table
 
 
 class ConfigError(ValueError):
@@ -247,7 +247,16 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "default_courier": Key("", as_str, "courier of unmapped methods; empty: Khaos"),
         "payment_types": Key({}, payment_table, "payment source type code -> {type, card_type}"),
         "default_payment_type": Key(2, ranged_int(0, 4), "Khaos payment type of unmapped sources"),
-        "keycode": Key("voucher", one_of("voucher", "none"), "voucher code as KEYCODE_CODE"),
+        "keycode_vouchers": Key(
+            [], as_list, "voucher codes sent as KEYCODE_CODE; each must be a Khaos keycode"
+        ),
+        "calculation": Key(
+            "gross", one_of("gross", "net"), "how the customers' company class calculates in Khaos"
+        ),
+        "tax_codes": Key(
+            {"20": 1, "0": 2, "5": 4}, tax_code_table, "shop VAT rate % -> Khaos tax code"
+        ),
+        "merchant_account": Key("0", as_str, "ACCOUNT_NUMBER: the merchant account of payments"),
         "batch_size": Key(20, ranged_int(1, 500), "orders per ImportOrders call"),
         "max_attempts": Key(8, ranged_int(1, 100), "sends before an order is held for a person"),
         "backoff_seconds": Key(30.0, ranged_float(0, 86400), "first retry delay, then doubling"),
@@ -255,25 +264,11 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "lease_seconds": Key(300, ranged_int(10, 86400), "how long a sender may hold an order"),
         "settle_seconds": Key(30, ranged_int(0, 3600), "wait for checkout to finish when not told"),
         "poll_seconds": Key(2.0, ranged_float(0.05, 3600), "exporter polling interval"),
-        "duplicate_reasons": Key(["duplicate"], as_list, "skip reasons meaning already imported"),
-        "refusal_reasons": Key(
-            [
-                "discontinued",
-                "not found",
-                "run to zero",
-                "insufficient stock",
-                "too long",
-                "does not exist",
-                "mismatch",
-                "has no items",
-                "needs",
-                "not supported",
-                "cannot be sold",
-                "not a",
-                "compulsory",
-            ],
-            as_list,
-            "skip reasons that need a person (held, not retried)",
+        "unreachable_max_seconds": Key(
+            300.0, ranged_float(1, 86400), "longest wait between tries while Khaos is unreachable"
+        ),
+        "unreachable_alert_minutes": Key(
+            15, ranged_int(1, 10080), "alert when Khaos has not answered for this long"
         ),
     },
     "payments": {

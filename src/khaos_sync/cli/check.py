@@ -17,6 +17,7 @@ import click
 from khaos_sync.cli.django_setup import setup_django
 from khaos_sync.protocol.client import KhaosClient
 from khaos_sync.protocol.errors import KhaosError, SoapFault
+from khaos_sync.protocol.versions import MINIMUM_VERSIONS, supports
 
 SHOWN_CHOICES = 8
 
@@ -27,6 +28,7 @@ class Verdict:
     configured: str
     found: str
     passed: bool
+    warning: bool = False  # cannot be verified through the web service: check by hand
 
 
 # A check returns (configured, what Khaos has, passed).
@@ -36,6 +38,39 @@ Check = Callable[[KhaosClient, Mapping[str, Any]], Outcome]
 
 def service_answers(client: KhaosClient, khaos: Mapping[str, Any]) -> Outcome:
     return khaos["url"], client.get_version(), True
+
+
+def service_version(client: KhaosClient, khaos: Mapping[str, Any]) -> Outcome:
+    """Operations this Khaos is too old for, by GetVersion."""
+    version = client.get_version()
+    missing = [operation for operation in MINIMUM_VERSIONS if not supports(version, operation)]
+    needs = ", ".join(f"{op} needs {'.'.join(map(str, MINIMUM_VERSIONS[op]))}" for op in missing)
+    return "-", version + (f"; {needs}" if missing else "; every operation available"), not missing
+
+
+def keycodes(client: KhaosClient, khaos: Mapping[str, Any]) -> Outcome:
+    from khaos_sync.protocol.documents.sop_data import parse_sop_data
+
+    wanted = khaos["keycode_vouchers"]
+    if not wanted:
+        return "(no voucher sent as keycode)", "-", True
+    known = {k.code for k in parse_sop_data(client.get_sop_data()).keycodes if k.code}
+    missing = [code for code in wanted if code not in known]
+    found = (
+        f"missing {', '.join(missing)}; {choose_from(sorted(known))}" if missing else "all exist"
+    )
+    return ", ".join(wanted), found, not missing
+
+
+def not_listable(key: str) -> Check:
+    """Khaos's web service has no list of these: they can only be checked in Khaos."""
+
+    def check(client: KhaosClient, khaos: Mapping[str, Any]) -> Outcome:
+        if not khaos[key]:
+            return "(empty: Khaos's default)", "-", True
+        return khaos[key], "no web service lists these: confirm it in Khaos's System Data", True
+
+    return check
 
 
 def stock_sites(client: KhaosClient, khaos: Mapping[str, Any]) -> Outcome:
@@ -83,6 +118,9 @@ def website(client: KhaosClient, khaos: Mapping[str, Any]) -> Outcome:
     from khaos_sync.protocol.documents.web_categories import parse_web_categories_ex2
 
     wanted = khaos["website_name"]
+    version = client.get_version()
+    if not supports(version, "ExportWebCategoriesEx2"):
+        return wanted, f"not checked: ExportWebCategoriesEx2 needs 8.144, Khaos is {version}", False
     try:
         document = client.export_web_categories_ex2(website_name=wanted)
     except SoapFault as fault:
@@ -93,10 +131,14 @@ def website(client: KhaosClient, khaos: Mapping[str, Any]) -> Outcome:
 
 CHECKS: list[tuple[str, Check]] = [
     ("service answers (GetVersion)", service_answers),
+    ("service version (GetVersion)", service_version),
     ("stock sites (GetSiteList)", stock_sites),
     ("order site (GetSiteList)", order_site),
     ("sales source (GetSaleSource)", listed("sales_source", lambda c: c.get_sale_source())),
     ("company class (GetCompanyClass)", listed("company_class", lambda c: c.get_company_class())),
+    ("keycodes of vouchers (GetSOPData)", keycodes),
+    ("brand", not_listable("brand")),
+    ("company type", not_listable("company_type")),
     ("website name (ExportWebCategoriesEx2)", website),
 ]
 
@@ -117,15 +159,34 @@ def run_checks(client: KhaosClient, khaos: Mapping[str, Any]) -> list[Verdict]:
             verdicts.append(Verdict(label, "-", "not checked: Khaos did not answer", False))
             continue
         try:
-            verdicts.append(Verdict(label, *check(client, khaos)))
+            configured, found, passed = check(client, khaos)
+            warning = passed and found.startswith("no web service lists")
+            verdicts.append(Verdict(label, configured, found, passed, warning))
         except KhaosError as exc:
             verdicts.append(Verdict(label, "-", f"{type(exc).__name__}: {exc}", False))
     return verdicts
 
 
+def _result(verdict: Verdict) -> str:
+    if not verdict.passed:
+        return "FAIL"
+    return "check by hand" if verdict.warning else "pass"
+
+
+CALCULATION_NOTE = (
+    "Order calculation: [orders] calculation = {calculation!r}. Khaos calculates an order "
+    "gross or net by the company class of the customer it matches, and the web service "
+    "cannot choose. Orders are priced for the {calculation} method, as new web customers "
+    "(class {company_class!r}) calculate; make sure that class calculates {calculation} "
+    "in Khaos. A matched trade customer whose class calculates the other way will have "
+    "its order checked differently: its total may differ by pennies and the order is "
+    "then refused (ORDER_AMOUNT) and held for a person."
+)
+
+
 def print_table(verdicts: list[Verdict]) -> None:
     rows = [("check", "configured", "Khaos", "result")] + [
-        (v.check, v.configured, v.found, "pass" if v.passed else "FAIL") for v in verdicts
+        (v.check, v.configured, v.found, _result(v)) for v in verdicts
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
@@ -150,13 +211,15 @@ def warn_if_no_site_url() -> None:
 @click.command()
 @click.option("--url", help="KhaosWS endpoint (default: configuration).")
 def check(url: str | None) -> None:
-    """Check against Khaos that the configured sites, source, class and website exist."""
+    """Check against Khaos the configured sites, source, class, keycodes, website and version."""
     setup_django()
     from django.conf import settings
 
     from khaos_sync.sync.core.backend import khaos_client
 
     khaos = dict(settings.KHAOS_SYNC["khaos"])
+    orders = settings.KHAOS_SYNC["orders"]
+    khaos["keycode_vouchers"] = orders["keycode_vouchers"]
     if url:
         khaos["url"] = url
     try:
@@ -168,6 +231,7 @@ def check(url: str | None) -> None:
     verdicts.append(payment_verdict(settings.KHAOS_SYNC["payments"], settings.KHAOS_SITE_URL))
     print_table(verdicts)
     warn_if_no_site_url()
+    click.echo("\n" + CALCULATION_NOTE.format(calculation=orders["calculation"], **khaos))
     failed = sum(not v.passed for v in verdicts)
     click.echo(f"\n{len(verdicts) - failed} passed, {failed} failed")
     raise SystemExit(1 if failed else 0)

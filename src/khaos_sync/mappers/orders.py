@@ -4,14 +4,22 @@ The input is a plain description of a placed order (``ShopOrder``); the output
 is either a protocol ``SalesOrder`` ready for ImportOrders, or the reasons why
 a person must look at the order first (``hold``), or "nothing for Khaos".
 
-Money: every line is sent as a gross unit price (``PRICE_GRS``) in pennies.
-Khaos keeps the gross of a gross-priced line and only takes the VAT out of it,
-so the order total Khaos computes is the sum of unit price × quantity plus the
-delivery — independent of its per-line VAT rounding. Order-level discounts
-(and any penny the shop's own rounding left over) are spread over the lines in
-proportion to their value; a line whose discounted total is not a whole number
-of pennies per unit is sent as two rows of the same item (e.g. 2 × 3.34 and
-1 × 3.33), the only way to hit the shop's total exactly with penny unit prices.
+Money follows Khaos's own arithmetic (``order_money``). Each line's share of
+what the customer paid is fixed first, in pennies: order-level discounts (and
+any penny the shop's rounding left over) are spread over the lines in
+proportion to their value. Each line is then priced so that Khaos, computing
+with the configured method (``[orders] calculation``: gross or net, as the
+customer's company class in Khaos calculates), arrives at exactly that share:
+
+- gross method: standard-rate lines go as ``PRICE_GRS``; lines at any other
+  rate as ``PRICE_NET`` + ``TAX_RATE`` (a Khaos tax code, never a percentage);
+- net method: every line goes as ``PRICE_NET`` + ``TAX_RATE``.
+
+A unit price may carry up to four decimals, the precision of Khaos's price
+fields, so one row per line is enough; a line that still cannot be expressed
+is sent as two rows of the same item (e.g. 2 × 3.34 and 1 × 3.33). The builder
+then recomputes the order as Khaos will and holds it, with the reason, if the
+totals would differ: Khaos would refuse it anyway.
 """
 
 from __future__ import annotations
@@ -23,8 +31,19 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
 
+import pycountry
+
+from khaos_sync.mappers.order_money import (
+    GROSS,
+    NET,
+    gross_method_vat,
+    khaos_line,
+    net_for_gross,
+)
+from khaos_sync.mappers.payments import PaymentProblem, khaos_payment
 from khaos_sync.protocol.documents.orders import (
     FIELD_LIMITS,
+    LINE_LIMITS,
     Address,
     Customer,
     MappingType,
@@ -34,10 +53,21 @@ from khaos_sync.protocol.documents.orders import (
     SalesOrder,
     khaos_length,
     truncate_description,
+    wrap_lines,
 )
 
 PENNY: Final = Decimal("0.01")
 NO_DELIVERY: Final = Decimal("-1")
+STANDARD_RATE: Final = Decimal("20")
+STANDARD_TAX_CODE: Final = 1
+# Shop VAT rate (%) → Khaos tax code: 1 standard, 2 zero, 4 reduced.
+DEFAULT_TAX_CODES: Final[Mapping[Decimal, int]] = {
+    Decimal("20"): 1,
+    Decimal("0"): 2,
+    Decimal("5"): 4,
+}
+# Digits a unit price may carry: Khaos keeps prices to four decimal places.
+PRICE_PLACES: Final = (2, 3, 4)
 
 
 # --- input -----------------------------------------------------------------------
@@ -70,6 +100,7 @@ class ShopLine:
     not_in_khaos: str = ""  # why, when khaos_code is None
     hold_reason: str = ""  # set: the order waits for a person (e.g. the product lost its code)
     extended_desc: str = ""  # gift message, chosen options…
+    vat_rate: Decimal = STANDARD_RATE  # the shop's VAT rate of the line, in %
 
     @property
     def total(self) -> Decimal:
@@ -117,6 +148,8 @@ class ShopOrder:
     shipping: ShopAddress | None = None
     shipping_code: str = ""
     surcharges: Decimal = Decimal("0")
+    # VAT the shop charged on delivery and surcharges; None: derived from the goods' rate.
+    delivery_tax: Decimal | None = None
     payments: tuple[ShopPayment, ...] = ()
     voucher_codes: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
@@ -136,7 +169,11 @@ class OrderSettings:
     default_courier: str = ""
     payment_types: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     default_payment_type: int = 2
-    keycode: str = "voucher"
+    # Voucher codes sent as KEYCODE_CODE (each must exist in Khaos); others are not sent.
+    keycode_vouchers: frozenset[str] = frozenset()
+    calculation: str = GROSS  # how the customers' company class calculates in Khaos
+    tax_codes: Mapping[Decimal, int] = field(default_factory=lambda: dict(DEFAULT_TAX_CODES))
+    merchant_account: str = "0"
 
     @classmethod
     def from_config(cls, khaos: Mapping[str, Any], orders: Mapping[str, Any]) -> OrderSettings:
@@ -151,8 +188,18 @@ class OrderSettings:
             default_courier=orders["default_courier"],
             payment_types=orders["payment_types"],
             default_payment_type=orders["default_payment_type"],
-            keycode=orders["keycode"],
+            keycode_vouchers=frozenset(code.casefold() for code in orders["keycode_vouchers"]),
+            calculation=orders["calculation"],
+            tax_codes={Decimal(rate): code for rate, code in orders["tax_codes"].items()},
+            merchant_account=orders["merchant_account"],
         )
+
+    @property
+    def standard_rate(self) -> Decimal:
+        for rate, code in self.tax_codes.items():
+            if code == STANDARD_TAX_CODE:
+                return rate
+        return STANDARD_RATE
 
 
 # --- output ----------------------------------------------------------------------
@@ -201,17 +248,20 @@ def build_sales_order(order: ShopOrder, settings: OrderSettings) -> BuiltOrder:
     if held := tuple(line.hold_reason for line in order.lines if line.hold_reason):
         return BuiltOrder(order=None, skipped=skipped, hold=held)
     try:
-        items, goods = _items(order)
-        delivery = _delivery(order)
-        amount = goods + max(delivery, Decimal("0"))
+        items, goods = _items(order, settings)
+        delivery = _delivery_charge(order, settings)
+        amount = goods + max(delivery.gross, Decimal("0"))
         sales_order = SalesOrder(
             customer=_customer(order, settings),
             header=_header(order, settings, amount, delivery),
             items=items,
             payments=_payments(order, settings, amount),
         )
+        _check_khaos_total(sales_order, settings)
     except HoldOrder as hold:
         return BuiltOrder(order=None, skipped=skipped, hold=(str(hold),))
+    except PaymentProblem as problem:
+        return BuiltOrder(order=None, skipped=skipped, hold=(str(problem),))
     reasons = limit_problems(sales_order) + _missing_address_fields(sales_order)
     if reasons:
         return BuiltOrder(order=None, skipped=skipped, hold=tuple(reasons))
@@ -248,7 +298,23 @@ def map_address(address: ShopAddress, *, email: str = "") -> Address:
     }
     values["tel"] = _text(address.phone)
     values["email"] = _text(email)
+    values["country_code"] = country_alpha3(address.country_code)
     return Address(**values)
+
+
+def country_alpha3(code: str) -> str | None:
+    """Khaos's country code: ISO 3166 alpha-3 (GBR, IRL), whatever the shop holds."""
+    text = code.strip().upper()
+    if not text:
+        return None
+    country = None
+    if len(text) == 2:
+        country = pycountry.countries.get(alpha_2=text)
+    elif len(text) == 3:
+        country = pycountry.countries.get(alpha_3=text)
+    if country is None:
+        raise HoldOrder(f"Country code {code!r} is not an ISO 3166 country: Khaos needs one")
+    return str(country.alpha_3)
 
 
 def _customer(order: ShopOrder, settings: OrderSettings) -> Customer:
@@ -314,8 +380,17 @@ def _phone(phone: str | None, tag: str) -> str | None:
 # header -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class DeliveryCharge:
+    """DELIVERY_GRS alone (standard rate), or DELIVERY_NET + DELIVERY_TAX."""
+
+    gross: Decimal  # -1: no delivery
+    net: Decimal | None = None
+    tax: Decimal | None = None
+
+
 def _header(
-    order: ShopOrder, settings: OrderSettings, amount: Decimal, delivery: Decimal
+    order: ShopOrder, settings: OrderSettings, amount: Decimal, delivery: DeliveryCharge
 ) -> OrderHeader:
     notes = "\n".join(note.strip() for note in order.notes if note.strip())
     return OrderHeader(
@@ -327,17 +402,46 @@ def _header(
         sales_source=_text(settings.sales_source),
         brand=_text(settings.brand),
         courier_code=_text(settings.couriers.get(order.shipping_code, settings.default_courier)),
-        delivery_grs=delivery,
+        delivery_grs=delivery.gross if delivery.net is None else None,
+        delivery_net=delivery.net,
+        delivery_tax=delivery.tax,
         keycode_code=_keycode(order, settings),
         order_note=truncate_description(notes, FIELD_LIMITS["ORDER_NOTE"]) if notes else None,
     )
 
 
 def _keycode(order: ShopOrder, settings: OrderSettings) -> str | None:
-    # A keycode is only a reference in Khaos: the discount is already in the prices.
-    if settings.keycode != "voucher" or not order.voucher_codes:
-        return None
-    return order.voucher_codes[0]
+    """Only vouchers opted in as Khaos keycodes: an unknown keycode fails the import.
+
+    A keycode is only a reference in Khaos, which applies no discount of its
+    own: the shop's discounts are already in the line prices.
+    """
+    for code in order.voucher_codes:
+        if code.casefold() in settings.keycode_vouchers:
+            return code
+    return None
+
+
+def _delivery_charge(order: ShopOrder, settings: OrderSettings) -> DeliveryCharge:
+    """Khaos takes DELIVERY_GRS to be at the standard rate: any other VAT goes net + tax."""
+    gross = _delivery(order)
+    if gross < 0:
+        return DeliveryCharge(NO_DELIVERY)
+    tax = order.delivery_tax
+    if tax is None:
+        tax = gross_method_vat(gross, _goods_rate(order, settings) / 100)
+    standard = gross_method_vat(gross, settings.standard_rate / 100)
+    if settings.calculation == GROSS and tax == standard:
+        return DeliveryCharge(gross)
+    if tax < 0 or tax > gross:
+        raise HoldOrder(f"Delivery VAT {tax} does not fit a delivery charge of {gross}")
+    return DeliveryCharge(gross, net=gross - tax, tax=tax)
+
+
+def _goods_rate(order: ShopOrder, settings: OrderSettings) -> Decimal:
+    """The goods' single VAT rate, or the standard rate when they are mixed."""
+    rates = {line.vat_rate for line in order.lines if line.khaos_code is not None}
+    return rates.pop() if len(rates) == 1 else settings.standard_rate
 
 
 def _delivery(order: ShopOrder) -> Decimal:
@@ -354,7 +458,7 @@ def _delivery(order: ShopOrder) -> Decimal:
 # lines --------------------------------------------------------------------------------
 
 
-def _items(order: ShopOrder) -> tuple[tuple[OrderItem, ...], Decimal]:
+def _items(order: ShopOrder, settings: OrderSettings) -> tuple[tuple[OrderItem, ...], Decimal]:
     totals = line_totals(order)
     items: list[OrderItem] = []
     goods = Decimal("0")
@@ -362,7 +466,7 @@ def _items(order: ShopOrder) -> tuple[tuple[OrderItem, ...], Decimal]:
         if line.khaos_code is None:
             continue
         goods += total
-        items.extend(_order_items(line, total))
+        items.extend(_order_items(line, total, settings))
     return tuple(items), goods
 
 
@@ -403,26 +507,142 @@ def spread(values: Sequence[int], reduction: int) -> list[int]:
     return [value - share for value, share in zip(values, shares, strict=True)]
 
 
-def _order_items(line: ShopLine, total: Decimal) -> list[OrderItem]:
+def _order_items(line: ShopLine, total: Decimal, settings: OrderSettings) -> list[OrderItem]:
+    """The rows that make Khaos book exactly ``total`` (gross) for this line."""
     if line.quantity < 1:
         raise HoldOrder(f"Line {line.line_id} has quantity {line.quantity}")
-    pennies = _pennies(total)
-    unit, odd = divmod(pennies, line.quantity)
-    rows = [(odd, unit + 1), (line.quantity - odd, unit)] if odd else [(line.quantity, unit)]
-    return [_order_item(line, qty, Decimal(price) * PENNY) for qty, price in rows]
+    code = tax_code(line.vat_rate, settings)
+    rate = line.vat_rate / 100
+    price_is_net = settings.calculation == NET or code != STANDARD_TAX_CODE
+    target = total
+    if settings.calculation == NET:
+        net = net_for_gross(total, rate)
+        if net is None:
+            raise HoldOrder(
+                f"Line {line.line_id} ({line.title}): a gross of {total} at {line.vat_rate}% VAT "
+                "is not net + VAT of any net amount; Khaos's net method cannot book it"
+            )
+        target = net
+    for rows in _row_plans(line.quantity, target):
+        priced = [_unit_price(qty, amount, rate, price_is_net, settings) for qty, amount in rows]
+        if all(price is not None for price in priced):
+            return [
+                _order_item(line, qty, price, price_is_net, code)
+                for (qty, _), price in zip(rows, priced, strict=True)
+                if price is not None
+            ]
+    raise HoldOrder(
+        f"Line {line.line_id} ({line.title}): no unit price makes Khaos book {total} "
+        f"for {line.quantity} at {line.vat_rate}% VAT"
+    )
 
 
-def _order_item(line: ShopLine, quantity: int, unit_price: Decimal) -> OrderItem:
+def tax_code(rate: Decimal, settings: OrderSettings) -> int:
+    """Khaos's tax code of a shop VAT rate (``[orders] tax_codes``)."""
+    code = settings.tax_codes.get(rate.normalize()) or settings.tax_codes.get(rate)
+    if code is None:
+        for known, value in settings.tax_codes.items():
+            if known == rate:
+                return value
+        raise HoldOrder(
+            f"VAT rate {rate.normalize()}% has no Khaos tax code; add it to [orders] tax_codes"
+        )
+    return code
+
+
+def _row_plans(quantity: int, amount: Decimal) -> list[list[tuple[int, Decimal]]]:
+    """One row for the line; failing that, two rows whose unit prices are whole pennies."""
+    pennies = _pennies(amount)
+    unit, odd = divmod(pennies, quantity)
+    plans = [[(quantity, amount)]]
+    if odd:
+        plans.append(
+            [
+                (odd, Decimal((unit + 1) * odd) * PENNY),
+                (quantity - odd, Decimal(unit * (quantity - odd)) * PENNY),
+            ]
+        )
+    return plans
+
+
+def _unit_price(
+    quantity: int, amount: Decimal, rate: Decimal, price_is_net: bool, settings: OrderSettings
+) -> Decimal | None:
+    """The shortest unit price for which Khaos books ``amount`` for ``quantity`` units.
+
+    ``amount`` is the line gross, except with the net method, where it is the line net.
+    """
+    method = settings.calculation
+    exact = amount / quantity
+    if price_is_net and method == GROSS:
+        exact = amount / (1 + rate) / quantity
+    for places in PRICE_PLACES:
+        step = Decimal(1).scaleb(-places)
+        base = exact.quantize(step)
+        for candidate in (base, base + step, base - step):
+            if candidate < 0:
+                continue
+            figures = khaos_line(
+                quantity, candidate, rate, price_is_net=price_is_net, method=method
+            )
+            if method == NET:
+                exact_enough = figures.net == amount
+            else:
+                exact_enough = figures.gross == amount and figures.vat == gross_method_vat(
+                    amount, rate
+                )
+            if exact_enough:
+                return candidate
+    return None
+
+
+def _order_item(
+    line: ShopLine, quantity: int, unit_price: Decimal, price_is_net: bool, code: int
+) -> OrderItem:
     assert line.khaos_code is not None
     return OrderItem(
         stock_code=line.khaos_code,
         mapping_type=MappingType.STOCK_CODE,
         stock_desc=_truncated(line.title, "STOCK_DESC"),
-        extended_desc=_truncated(line.extended_desc, "EXTENDED_DESC"),
+        extended_desc=_wrapped(line.extended_desc, "EXTENDED_DESC"),
         order_qty=Decimal(quantity),
-        price_grs=unit_price,
+        price_net=unit_price if price_is_net else None,
+        price_grs=None if price_is_net else unit_price,
+        tax_rate=code if price_is_net else None,
         import_ref=line.line_id,
     )
+
+
+def khaos_figures(order: SalesOrder, settings: OrderSettings) -> tuple[Decimal, Decimal]:
+    """(goods gross, goods VAT) as Khaos will compute them for the built order."""
+    rates = {code: rate for rate, code in settings.tax_codes.items()}
+    gross = vat = Decimal("0")
+    for item in order.items:
+        is_net = item.price_net is not None
+        price = item.price_net if item.price_net is not None else item.price_grs
+        assert price is not None and item.order_qty is not None
+        rate = rates.get(item.tax_rate or STANDARD_TAX_CODE, settings.standard_rate)
+        figures = khaos_line(
+            int(item.order_qty), price, rate / 100, price_is_net=is_net, method=settings.calculation
+        )
+        gross += figures.gross
+        vat += figures.vat
+    return gross, vat
+
+
+def _check_khaos_total(order: SalesOrder, settings: OrderSettings) -> None:
+    goods, _ = khaos_figures(order, settings)
+    header = order.header
+    if header.delivery_net is not None:
+        delivery = header.delivery_net + (header.delivery_tax or Decimal("0"))
+    else:
+        delivery = max(header.delivery_grs or Decimal("0"), Decimal("0"))
+    total = goods + delivery
+    if total != header.order_amount:
+        raise HoldOrder(
+            f"Khaos would compute a total of {total}, not the {header.order_amount} "
+            "the customer paid; check the lines' VAT rates and [orders] calculation"
+        )
 
 
 # payments -------------------------------------------------------------------------
@@ -432,7 +652,8 @@ def _payments(order: ShopOrder, settings: OrderSettings, amount: Decimal) -> tup
     """Payments as taken, never more in total than the Khaos order is worth.
 
     Lines left out (not Khaos products) were paid for too; that part of the
-    money stays with the shop, so Khaos does not see an overpayment.
+    money stays with the shop, so Khaos does not see an overpayment. An order
+    of nothing to pay (zero total) has no payment at all.
     """
     left = amount
     payments = []
@@ -441,22 +662,16 @@ def _payments(order: ShopOrder, settings: OrderSettings, amount: Decimal) -> tup
         if value <= 0:
             continue
         left -= value
-        payments.append(_payment(payment, settings, value))
+        payments.append(
+            khaos_payment(
+                payment,
+                value,
+                payment_types=settings.payment_types,
+                default_payment_type=settings.default_payment_type,
+                merchant_account=settings.merchant_account,
+            )
+        )
     return tuple(payments)
-
-
-def _payment(payment: ShopPayment, settings: OrderSettings, amount: Decimal) -> Payment:
-    kind = settings.payment_types.get(payment.source_code, {})
-    return Payment(
-        amount=amount,
-        payment_type=int(kind.get("type", settings.default_payment_type)),
-        card_type=_text(kind.get("card_type", "")),
-        auth_code=_text(payment.auth_code),
-        transaction_id=_text(payment.transaction_id),
-        preauth=True if payment.preauth else None,
-        preauth_ref=_text(payment.preauth_ref),
-        transaction_timestamp=payment.taken_at,
-    )
 
 
 # field limits -------------------------------------------------------------------------
@@ -532,6 +747,11 @@ def _text(value: str | None) -> str | None:
         return None
     text = " ".join(str(value).split()) if "\n" not in str(value) else str(value).strip()
     return text or None
+
+
+def _wrapped(value: str, tag: str) -> str | None:
+    text = _text(value)
+    return None if text is None else wrap_lines(text, LINE_LIMITS[tag])
 
 
 def _truncated(value: str, tag: str) -> str | None:

@@ -141,6 +141,14 @@ class Control:
 
     # orders ----------------------------------------------------------------------------
 
+    def import_log(self) -> list[dict[str, Any]]:
+        """Every order of every ImportOrders call, in order: call, ref, outcome, detail."""
+        rows = self.store.connection().execute(
+            "SELECT call_no, associated_ref, outcome, detail, at FROM import_log ORDER BY seq"
+        )
+        keys = ("call", "ref", "outcome", "detail", "at")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
     def order(self, ref: str) -> dict[str, Any]:
         order = find_order(self.store, ref)
         if order is None:

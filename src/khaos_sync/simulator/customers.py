@@ -8,7 +8,6 @@ with a new URN.
 
 from __future__ import annotations
 
-from khaos_sync.simulator import reference
 from khaos_sync.simulator.incoming import IncomingOrder, OrderRefused
 from khaos_sync.simulator.model import Address, Contact, Customer
 from khaos_sync.simulator.store import Store, normalise_postcode
@@ -77,7 +76,7 @@ def create_customer(store: Store, incoming: IncomingOrder) -> Customer:
         or " ".join(p for p in (contact.forename, contact.surname) if p),
         other_ref=detail.get("OTHER_REF", "").strip(),
         web_user=detail.get("WEB_USER", "").strip(),
-        company_class=company_class if company_class in reference.COMPANY_CLASSES else "Internet",
+        company_class=company_class or "Internet",
         company_type=detail.get("COMPANY_TYPE", "").strip() or "Consumer",
         source_code=detail.get("SOURCE_CODE", "").strip(),
         mailing_status=int(detail.get("MAILING_STATUS", "").strip() or 3),
@@ -100,7 +99,7 @@ def _address(fields: dict[str, str], prefix: str, contact: Contact, *, addr_type
         town=get("TOWN"),
         county=get("COUNTY"),
         postcode=get("POSTCODE"),
-        country_code=get("COUNTRY_CODE") or "GB",
+        country_code=get("COUNTRY_CODE") or "GBR",
         organisation=get("ORGANISATION"),
         email=get("EMAIL"),
         tel=get("TEL"),

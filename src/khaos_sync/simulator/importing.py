@@ -3,9 +3,13 @@
 Each order of a document is imported or skipped on its own (one transaction
 each), and a skipped order carries a reason worded the way Khaos words it.
 An order is skipped when its associated ref was imported before, a field is
-longer than Khaos accepts, the sales source or site is unknown, a stock code
-does not resolve, an item is discontinued, a run-to-zero item lacks stock, or
-the ORDER_AMOUNT differs from Khaos's own total (when that check is on).
+longer than Khaos accepts, the sales source, site, keycode, brand, company
+class or type, or a country code is unknown, the currency is not the matched
+customer's, a stock code does not resolve, an item is discontinued, a line
+that is not standard-rated is sent gross without a tax code, a run-to-zero
+item lacks stock, or the ORDER_AMOUNT differs from Khaos's own total (when that
+check is on). Totals follow Khaos's arithmetic (``pricing``) with the method of
+the customer's company class: gross or net.
 
 Otherwise the customer is matched (COMPANY_CODE, OTHER_REF, WEB_USER, then
 surname + postcode) or created, pack headers get their child lines added,
@@ -22,14 +26,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from khaos_sync.simulator import reference
-from khaos_sync.simulator.customers import match_or_create_customer
+from khaos_sync.simulator.customers import find_customer, match_or_create_customer
 from khaos_sync.simulator.incoming import IncomingLine, IncomingOrder, OrderRefused, read_orders
 from khaos_sync.simulator.model import Item
 from khaos_sync.simulator.order_book import find_order, save_invoice, save_order
 from khaos_sync.simulator.orders_model import Invoice, Order, OrderLine
 from khaos_sync.simulator.pricing import delivery_amounts, line_amounts
 from khaos_sync.simulator.settings import Settings, load_settings
-from khaos_sync.simulator.store import Store
+from khaos_sync.simulator.store import Store, stamp
 
 
 @dataclass
@@ -48,7 +52,9 @@ class ImportResult:
 def import_orders(store: Store, document: str) -> ImportResult:
     settings = load_settings(store)
     result = ImportResult()
-    for incoming in read_orders(document):
+    incoming_orders = read_orders(document)
+    call_no = store.next_number("import_call")
+    for incoming in incoming_orders:
         try:
             with store.write():
                 order, msg = _import_one(store, incoming, settings)
@@ -64,16 +70,30 @@ def import_orders(store: Store, document: str) -> ImportResult:
                 "OtherRef": order.customer_other_ref,
             }
         )
+    _log_call(store, call_no, result)
     return result
+
+
+def _log_call(store: Store, call_no: int, result: ImportResult) -> None:
+    rows = [(call_no, e["AssociatedRef"], "imported", e["SalesOrderCode"]) for e in result.imported]
+    rows += [(call_no, e["OrderRef"], "skipped", e["SkipReason"]) for e in result.skipped]
+    with store.write() as db:
+        db.executemany(
+            "INSERT INTO import_log (call_no, associated_ref, outcome, detail, at)"
+            " VALUES (?,?,?,?,?)",
+            [(*row, stamp(store.now())) for row in rows],
+        )
 
 
 def _import_one(store: Store, incoming: IncomingOrder, settings: Settings) -> tuple[Order, str]:
     ref = incoming.associated_ref
     _check_reference(store, ref)
     _check_field_lengths(incoming)
+    _check_known_values(incoming)
     sales_source = _check_sales_source(incoming.header.get("SALES_SOURCE", "").strip())
     site_id = _site_id(store, incoming.header.get("SITE", ""), "order")
-    lines = _order_lines(store, incoming, site_id)
+    method = _calculation_method(store, incoming)
+    lines = _order_lines(store, incoming, site_id, method)
     _check_run_to_zero(store, lines)
     order = _new_order(store, incoming, settings, lines, site_id, sales_source)
     customer, created = match_or_create_customer(store, incoming)
@@ -102,12 +122,64 @@ def _check_reference(store: Store, ref: str) -> None:
 
 def _check_field_lengths(incoming: IncomingOrder) -> None:
     for tag, text in incoming.all_fields():
+        _check_line_lengths(tag, text)
         limit = _limit_for(tag)
         if limit is not None and len(text.strip()) > limit:
             raise OrderRefused(
                 f"Field {tag} is too long ({len(text.strip())} characters, maximum {limit}): "
                 f"'{text.strip()[:60]}'"
             )
+
+
+def _check_line_lengths(tag: str, text: str) -> None:
+    limit = reference.LINE_LIMITS.get(tag)
+    for line in text.splitlines() if limit is not None else []:
+        if limit is not None and len(line) > limit:
+            raise OrderRefused(
+                f"Field {tag} has a line too long ({len(line)} characters, maximum {limit} "
+                f"per line): '{line[:60]}'"
+            )
+
+
+def _check_known_values(incoming: IncomingOrder) -> None:
+    """Codes that must already exist in Khaos: an unknown one fails the import."""
+    header, customer = incoming.header, incoming.customer
+    checks = [
+        ("Keycode", header.get("KEYCODE_CODE", "").strip(), reference.KEYCODES),
+        ("Brand", header.get("BRAND", "").strip(), reference.BRANDS),
+        ("Company class", customer.get("COMPANY_CLASS", "").strip(), reference.CLASS_METHODS),
+        ("Company type", customer.get("COMPANY_TYPE", "").strip(), reference.COMPANY_TYPES),
+    ]
+    for label, value, known in checks:
+        if value and value not in known:
+            raise OrderRefused(f"{label} '{value}' does not exist in Khaos Control")
+    countries = {country[2] for country in reference.COUNTRIES}
+    for tag, text in (
+        ("ICOUNTRY_CODE", incoming.invoice_address.get("ICOUNTRY_CODE", "")),
+        ("DCOUNTRY_CODE", incoming.delivery_address.get("DCOUNTRY_CODE", "")),
+    ):
+        code = text.strip()
+        if code and code not in countries:
+            raise OrderRefused(f"Country code '{code}' ({tag}) was not found")
+
+
+def _calculation_method(store: Store, incoming: IncomingOrder) -> str:
+    """Gross or net: the matched customer's company class decides, else the class sent."""
+    existing = None
+    if incoming.customer.get("IS_NEW_CUSTOMER", "").strip() != "-1":
+        existing = find_customer(store, incoming)
+    currency = incoming.header.get("ORDER_CURRENCY_CODE", "").strip() or "GBP"
+    if existing is not None and existing.currency_code != currency:
+        raise OrderRefused(
+            f"Order currency {currency} differs from customer {existing.code}'s currency "
+            f"{existing.currency_code}"
+        )
+    company_class = (
+        existing.company_class
+        if existing is not None
+        else incoming.customer.get("COMPANY_CLASS", "").strip() or "Internet"
+    )
+    return reference.CLASS_METHODS.get(company_class, "gross")
 
 
 def _limit_for(tag: str) -> int | None:
@@ -157,7 +229,9 @@ def _check_run_to_zero(store: Store, lines: list[OrderLine]) -> None:
 # lines -------------------------------------------------------------------------
 
 
-def _order_lines(store: Store, incoming: IncomingOrder, site_id: int) -> list[OrderLine]:
+def _order_lines(
+    store: Store, incoming: IncomingOrder, site_id: int, method: str
+) -> list[OrderLine]:
     if not incoming.lines:
         raise OrderRefused("Order has no items")
     lines: list[OrderLine] = []
@@ -168,7 +242,7 @@ def _order_lines(store: Store, incoming: IncomingOrder, site_id: int) -> list[Or
     }
     for incoming_line in incoming.lines:
         item = _resolve_item(store, incoming_line)
-        line = _line(len(lines) + 1, item, incoming_line, store, site_id)
+        line = _line(len(lines) + 1, item, incoming_line, store, site_id, method)
         lines.append(line)
         pack_prefix = line.pack_sort_order.split(".")[0] if line.pack_sort_order else ""
         if item.pack_children and pack_prefix not in explicit_pack_children:
@@ -214,17 +288,23 @@ def _lookup(store: Store, code: str, desc: str, mapping: str) -> list[int]:
 
 
 def _line(
-    line_no: int, item: Item, incoming: IncomingLine, store: Store, site_id: int
+    line_no: int, item: Item, incoming: IncomingLine, store: Store, site_id: int, method: str
 ) -> OrderLine:
     qty = _quantity(incoming, item)
     rate = _vat_rate(incoming, item)
+    # When both are sent, Khaos uses only the net price.
     price_net, price_grs = _decimal(incoming.get("PRICE_NET")), _decimal(incoming.get("PRICE_GRS"))
     is_net = price_net is not None
     unit = price_net if price_net is not None else price_grs
     if unit is None:
         unit, is_net = item.sell_price, item.is_net
+    elif not is_net and not incoming.get("TAX_RATE") and rate != reference.STANDARD_RATE:
+        raise OrderRefused(
+            f"Stock item {item.code} is not standard rated ({rate}% VAT): a gross price "
+            "is taken to be at the standard rate; send PRICE_NET with its TAX_RATE"
+        )
     discount = _decimal(incoming.get("KSD_DISCOUNT")) or Decimal("0")
-    net, vat, gross = line_amounts(unit, qty, rate, is_net=is_net, discount=discount)
+    net, vat, gross = line_amounts(unit, qty, rate, is_net=is_net, discount=discount, method=method)
     line_site = incoming.get("SITE")
     return OrderLine(
         line_no=line_no,

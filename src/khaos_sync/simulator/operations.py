@@ -100,7 +100,17 @@ for _name, _values in (
 
 @handler("GetVersion")
 def get_version(store: Store, params: Params) -> str:
-    return reference.VERSION
+    return load_settings(store).version or reference.VERSION
+
+
+@handler("GetSOPData")
+def get_sop_data(store: Store, params: Params) -> str:
+    """The keycodes of the system (the other SOP lists are not simulated)."""
+    keycodes = "".join(
+        f'<KEYCODE ID="{index}"><CODE>{code}</CODE><WEB_USE>-1</WEB_USE></KEYCODE>'
+        for index, code in enumerate(reference.KEYCODES, start=1)
+    )
+    return f'<?xml version="1.0"?><SOPDATA><KEYCODES>{keycodes}</KEYCODES></SOPDATA>'
 
 
 @handler("Login")
@@ -121,7 +131,7 @@ def get_company_class(store: Store, params: Params) -> list[str]:
     # CompanyClassType 1 lists supplier classes, anything else customer classes.
     if params.get("CompanyClassType") == 1:
         return list(reference.SUPPLIER_CLASSES)
-    return list(reference.COMPANY_CLASSES)
+    return list(reference.CLASS_METHODS)
 
 
 @handler("GetPriceLists")

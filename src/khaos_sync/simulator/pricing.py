@@ -1,10 +1,16 @@
-"""Khaos's order arithmetic: VAT per line, rounded half-up to the penny.
+"""Khaos's order arithmetic, as its integration guide states it.
 
-Net-priced lines: the discounted unit net is rounded, multiplied by the
-quantity, and VAT is the line net times the rate, rounded. Gross-priced lines
-(``PRICE_GRS``) keep the gross the shop charged and take the VAT out of it,
-rounded. A shop that rounds differently sees totals a few pence apart, which
-is exactly what the ORDER_AMOUNT check catches.
+Per line, q the quantity, v the VAT rate, d the line discount % (KSD_DISCOUNT);
+rounding to pennies, half away from zero; the discount comes off the line
+total, not each unit.
+
+- Gross method (g, the gross unit price): discount = round(q·g·d/100);
+  net = round(round(q·g)/(1+v) − discount/(1+v)); VAT = round(q·g − discount − net).
+- Net method (n, the net unit price): discount = round(q·n·d/100);
+  net = round(q·n − discount); VAT = round(net·v).
+
+Which method applies is the customer's company class's. A line priced the
+other way is converted first: n·(1+v) is its gross unit price, g/(1+v) its net.
 """
 
 from __future__ import annotations
@@ -20,17 +26,28 @@ def round_money(value: Decimal) -> Decimal:
 
 
 def line_amounts(
-    unit_price: Decimal, qty: int, vat_rate: Decimal, *, is_net: bool, discount: Decimal
+    unit_price: Decimal,
+    qty: int,
+    vat_rate: Decimal,
+    *,
+    is_net: bool,
+    discount: Decimal,
+    method: str = "gross",
 ) -> tuple[Decimal, Decimal, Decimal]:
-    """(net, vat, gross) of one order line."""
-    unit = round_money(unit_price * (HUNDRED - discount) / HUNDRED)
-    if is_net:
-        net = unit * qty
-        vat = round_money(net * vat_rate / HUNDRED)
+    """(net, vat, gross) of one order line; ``vat_rate`` and ``discount`` in %."""
+    v = vat_rate / HUNDRED
+    q = Decimal(qty)
+    if method == "gross":
+        g = unit_price * (1 + v) if is_net else unit_price
+        off = round_money(q * g * discount / HUNDRED)
+        net = round_money(round_money(q * g) / (1 + v) - off / (1 + v))
+        vat = round_money(q * g - off - net)
         return net, vat, net + vat
-    gross = unit * qty
-    vat = round_money(gross * vat_rate / (HUNDRED + vat_rate))
-    return gross - vat, vat, gross
+    n = unit_price if is_net else unit_price / (1 + v)
+    off = round_money(q * n * discount / HUNDRED)
+    net = round_money(q * n - off)
+    vat = round_money(net * v)
+    return net, vat, net + vat
 
 
 def delivery_amounts(
@@ -38,17 +55,17 @@ def delivery_amounts(
 ) -> tuple[Decimal, Decimal]:
     """(net, gross) of the delivery charge.
 
-    Blank means Khaos calculates it (here: the configured default charge), -1
-    means no delivery, 0 free delivery.
+    DELIVERY_GRS is taken to be at the standard rate; DELIVERY_NET + DELIVERY_TAX
+    book exactly the VAT sent (when both are sent, the net wins). Blank means
+    Khaos calculates it (here: the configured default charge), -1 means no
+    delivery, 0 free delivery.
     """
-    if gross is not None:
-        if gross < 0:
-            return Decimal("0"), Decimal("0")
-        vat = round_money(gross * 20 / 120)
-        return gross - vat, gross
     if net is not None:
         if net < 0:
             return Decimal("0"), Decimal("0")
         return net, net + (tax or Decimal("0"))
-    vat = round_money(default_gross * 20 / 120)
-    return default_gross - vat, default_gross
+    if gross is not None:
+        if gross < 0:
+            return Decimal("0"), Decimal("0")
+        return round_money(gross / Decimal("1.2")), gross
+    return round_money(default_gross / Decimal("1.2")), default_gross

@@ -18,6 +18,13 @@ WEBSITE_ID = 1
 
 SALES_SOURCES = ["INTERNET", "TELEPHONE", "MAIL ORDER", "EBAY", "AMAZON", "SHOP"]
 COMPANY_CLASSES = ["Internet", "Retail", "Trade", "Mail Order", "Staff"]
+# How each company class calculates its orders: from gross prices or from net prices.
+CLASS_METHODS: dict[str, str] = {
+    "Web": "gross",
+    **dict.fromkeys(COMPANY_CLASSES, "gross"),
+    "Trade Net": "net",
+}
+BRANDS = ["Web Store", "Outlet"]
 SUPPLIER_CLASSES = ["Supplier", "Drop Ship Supplier"]
 COMPANY_TYPES = ["Consumer", "Business", "Charity"]
 COMPANY_STATUSES = ["Active", "On Hold", "Closed", "Bad Debt"]
@@ -28,6 +35,7 @@ KEYCODES = ["SPRING10", "WELCOME5", "NEWS-24"]
 
 # Khaos's VAT rate codes on order lines (TAX_RATE) and the percentages behind them.
 TAX_CODES: dict[str, Decimal] = {"1": Decimal("20"), "2": Decimal("0"), "4": Decimal("5")}
+STANDARD_RATE = Decimal("20")
 
 COURIERS: dict[str, tuple[str, str]] = {
     # code: (name, tracking URL template: {ref} is the consignment reference)
@@ -90,14 +98,16 @@ FIELD_LIMITS: dict[str, int] = {
     "TITLE": 20,
     "FORENAME": 50,
     "SURNAME": 50,
-    "TEL": 30,
-    "MOBILE": 30,
+    "TEL": 19,
+    "MOBILE": 19,
+    "FAX": 19,
     "EMAIL": 50,
-    "ASSOCIATED_REF": 50,
+    "ASSOCIATED_REF": 15,
     "PO_NUMBER": 30,
     "ORDER_NOTE": 2000,
     "INVOICE_NOTE": 2000,
     "COURIER_NOTE": 255,
     "STOCK_DESC": 250,
-    "EXTENDED_DESC": 150,
 }
+# Longest line of fields that take any number of lines.
+LINE_LIMITS: dict[str, int] = {"EXTENDED_DESC": 150}

@@ -19,6 +19,8 @@ class Settings:
     default_delivery_gross: Decimal = reference.DEFAULT_DELIVERY_GROSS
     # The web site name of ExportWebCategories when none is given.
     website_name: str = reference.WEBSITE_NAME
+    # What GetVersion answers (empty: the simulator's own version).
+    version: str = ""
 
 
 def load_settings(store: Store) -> Settings:

@@ -123,6 +123,15 @@ CREATE TABLE IF NOT EXISTS invoices (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS invoices_order ON invoices(order_id);
+-- Every order of every ImportOrders call, as judged: for exactly-once checks.
+CREATE TABLE IF NOT EXISTS import_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    call_no INTEGER NOT NULL,
+    associated_ref TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    at TEXT NOT NULL
+);
 """
 
 STAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"

@@ -64,6 +64,7 @@ def shop_order(order: Any) -> ShopOrder:
         shipping=_address(order.shipping_address),
         shipping_code=order.shipping_code or "",
         surcharges=sum((s.incl_tax for s in order.surcharges.all()), Decimal("0")),
+        delivery_tax=_delivery_tax(order),
         payments=tuple(p for p in map(_payment, order.sources.all()) if p is not None),
         voucher_codes=tuple(d.voucher_code for d in order.discounts.all() if d.voucher_code),
         notes=tuple(n.message for n in order.notes.all() if n.note_type != SYSTEM_NOTE),
@@ -82,7 +83,40 @@ def shop_line(line: Any) -> ShopLine:
         not_in_khaos=reason,
         hold_reason=hold,
         extended_desc="; ".join(_attribute_text(a) for a in line.attributes.all()),
+        vat_rate=vat_rate(
+            line.line_price_before_discounts_excl_tax, line.line_price_before_discounts_incl_tax
+        ),
     )
+
+
+# VAT rates a shop line may carry; the nearest one is taken, since Oscar keeps
+# only pennies (a £0.05 line at 20% is 0.04 + 0.01).
+KNOWN_RATES = (Decimal("0"), Decimal("5"), Decimal("20"))
+
+
+def vat_rate(excl_tax: Decimal | None, incl_tax: Decimal | None) -> Decimal:
+    """The line's VAT rate in %, from Oscar's prices with and without tax."""
+    if not excl_tax or incl_tax is None:
+        return Decimal("20")
+    exact = (Decimal(incl_tax) - Decimal(excl_tax)) / Decimal(excl_tax) * 100
+    rates = set(KNOWN_RATES) | _configured_rates()
+    return min(rates, key=lambda rate: (abs(rate - exact), rate))
+
+
+def _configured_rates() -> set[Decimal]:
+    from django.conf import settings
+
+    return {Decimal(rate) for rate in settings.KHAOS_SYNC["orders"]["tax_codes"]}
+
+
+def _delivery_tax(order: Any) -> Decimal | None:
+    """VAT on delivery and surcharges as the shop charged it; None when Oscar does not know."""
+    if order.shipping_excl_tax is None:
+        return None
+    tax = Decimal(order.shipping_incl_tax) - Decimal(order.shipping_excl_tax)
+    for surcharge in order.surcharges.all():
+        tax += Decimal(surcharge.incl_tax) - Decimal(surcharge.excl_tax)
+    return tax
 
 
 def khaos_code(line: Any) -> tuple[str | None, str, str]:
@@ -151,9 +185,17 @@ def _address(address: Any) -> ShopAddress | None:
         line4=address.line4,
         state=address.state,
         postcode=address.postcode,
-        country_code=address.country_id or "",
+        country_code=_alpha3(address),
         phone=str(phone) if phone else "",
     )
+
+
+def _alpha3(address: Any) -> str:
+    """Khaos wants 3-letter country codes: Oscar's country record carries them."""
+    country = address.country if address.country_id else None
+    if country is None:
+        return ""
+    return str(getattr(country, "iso_3166_1_a3", "") or address.country_id)
 
 
 def _payment(source: Any) -> ShopPayment | None:

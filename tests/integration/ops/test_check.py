@@ -21,9 +21,38 @@ def row(output: str, check_name: str) -> str:
 def test_everything_configured_right_passes(khaos_settings):
     result = run_check()
     assert result.exit_code == 0, result.output
-    assert "6 passed, 0 failed" in result.output
+    assert "10 passed, 0 failed" in result.output
     assert "KhaosKSD simulator" in row(result.output, "service answers")
     assert row(result.output, "website name").rstrip().endswith("pass")
+    assert "every operation available" in row(result.output, "service version")
+    assert row(result.output, "brand").rstrip().endswith("pass")
+    # The calculation method is explained: Khaos decides it by company class.
+    assert "[orders] calculation = 'gross'" in result.output
+    assert "matched trade customer whose class calculates the other way" in " ".join(
+        result.output.split()
+    )
+
+
+def test_voucher_keycodes_must_exist_in_khaos(khaos_settings):
+    khaos_settings["orders"]["keycode_vouchers"] = ["SPRING10", "SUMMER99"]
+    khaos_settings["khaos"]["brand"] = "Web Store"
+    result = run_check()
+    assert result.exit_code == 1
+    keycodes = row(result.output, "keycodes of vouchers")
+    assert "missing SUMMER99" in keycodes and "SPRING10" in keycodes and keycodes.endswith("FAIL")
+    assert row(result.output, "brand").rstrip().endswith("check by hand")
+
+
+def test_an_old_khaos_is_reported_with_the_operations_it_lacks(khaos_settings, sim):
+    from khaos_sync.simulator.settings import update_settings
+
+    update_settings(sim.store, version="8.120.4")
+    result = run_check()
+    assert result.exit_code == 1
+    version = row(result.output, "service version")
+    assert "8.120.4" in version and "ExportWebCategoriesEx2 needs 8.144" in version
+    assert "OutstandingBalance needs 8.173" in version
+    assert "not checked: ExportWebCategoriesEx2 needs 8.144" in row(result.output, "website name")
 
 
 def test_wrong_values_fail_with_what_khaos_has(khaos_settings):
@@ -35,9 +64,9 @@ def test_wrong_values_fail_with_what_khaos_has(khaos_settings):
     sites = row(result.output, "stock sites")
     assert "missing 7" in sites and "1 Warehouse" in sites and sites.endswith("FAIL")
     assert "did you mean 'INTERNET'" in row(result.output, "sales source")
-    assert "Khaos has Internet, Retail" in row(result.output, "company class")
+    assert "Khaos has Web, Internet, Retail" in row(result.output, "company class")
     assert "Website 'Nope' not found" in row(result.output, "website name")
-    assert "2 passed, 4 failed" in result.output
+    assert "6 passed, 4 failed" in result.output
 
 
 def test_an_unknown_order_site_fails(khaos_settings):
@@ -53,7 +82,7 @@ def test_khaos_not_answering_fails_every_check(khaos_settings, sim):
     assert result.exit_code == 1
     assert "TransientError" in row(result.output, "service answers")
     assert "not checked: Khaos did not answer" in row(result.output, "stock sites")
-    assert "0 passed, 6 failed" in result.output
+    assert "0 passed, 10 failed" in result.output
 
 
 def test_the_check_records_the_connection_for_the_dashboard(khaos_settings):

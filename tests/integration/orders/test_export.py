@@ -48,11 +48,12 @@ def test_an_order_is_queued_with_the_order_and_imported_once(khaos):
     assert export.khaos_order_code == in_khaos["code"]
     assert export.urn == in_khaos["company_code"]
     assert in_khaos["computed_total"] == order.total_incl_tax == Decimal("42.92")
-    assert run.created == 1 and run.khaos_calls == 1
+    assert run.created == 1 and run.khaos_calls == 2  # the import, then its totals read back
     assert export_orders_once() is None  # nothing left to send
 
 
-def test_discounts_and_a_voucher_arrive_penny_exact(khaos):
+def test_discounts_and_a_voucher_arrive_penny_exact(khaos, settings):
+    settings.KHAOS_SYNC["orders"]["keycode_vouchers"] = ["SPRING10"]  # opted in as a keycode
     products = [
         khaos_product(khaos, "9.99", vat="20"),
         khaos_product(khaos, "3.33", vat="5"),
@@ -78,6 +79,14 @@ def test_discounts_and_a_voucher_arrive_penny_exact(khaos):
     assert in_khaos["computed_total"] == order.total_incl_tax
     assert in_khaos["keycode"] == "SPRING10"
     assert sum(line["qty"] for line in in_khaos["lines"]) == 11
+    # Khaos books the shop's VAT: 20% lines gross, 5% and 0% net with their tax codes.
+    booked_vat = sum((line["line_vat"] for line in in_khaos["lines"]), Decimal(0))
+    shop_vat = sum(
+        (line.line_price_incl_tax - line.line_price_excl_tax for line in order.lines.all()),
+        Decimal(0),
+    )
+    assert abs(booked_vat - shop_vat) <= Decimal("0.01") * order.lines.count()
+    assert {line["vat_rate"] for line in in_khaos["lines"]} == {Decimal(20), Decimal(5), Decimal(0)}
 
 
 def test_lines_for_products_khaos_does_not_have_are_left_out_and_listed(khaos):
@@ -215,8 +224,10 @@ def test_payments_are_sent_without_card_details(khaos):
         {
             "PAYMENT_AMOUNT": "20.00",
             "PAYMENT_TYPE": "2",
+            "PREAUTH": "0",  # money taken
             "AUTH_CODE": "AUTH42",
             "TRANSACTION_ID": "PSP-778899",
+            "ACCOUNT_NUMBER": "0",  # [orders] merchant_account
             "TRANSACTION_TIMESTAMP": payments[0]["TRANSACTION_TIMESTAMP"],
         }
     ]
@@ -255,3 +266,28 @@ def test_dry_run_builds_orders_but_writes_nothing_to_khaos_until_go_live(khaos):
     export_orders_once()
     assert export_of(order).state == OrderExport.State.IMPORTED
     assert str(order.number) in refs_in_khaos(khaos)
+
+
+def test_the_order_page_shows_what_khaos_said_and_the_totals_compared(khaos, client):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    order = place_order([(khaos_product(khaos, "12.50"), 2)], shipping="3.95")
+    export_orders_once()
+    export = export_of(order)
+    assert export.khaos_message in {"New customer created, order imported", "Order imported"}
+    assert export.sent_total == export.khaos_total == order.total_incl_tax
+    assert not export.totals_differ
+
+    # Khaos's own total is later found different (an order edited in Khaos, say).
+    OrderExport.objects.filter(pk=export.pk).update(khaos_total=Decimal("28.94"))
+    staff = get_user_model().objects.create_user(
+        "staff", "staff@example.com", "pw", is_staff=True, is_superuser=True
+    )
+    client.force_login(staff)
+    page = client.get(reverse("dashboard:order-detail", kwargs={"number": order.number}))
+    html = page.content.decode()
+    assert export.khaos_message in html
+    cell = html[html.index('class="khaos-totals') :].split("</td>")[0]
+    assert "text-danger" in cell and "28.95 / 28.94" in cell, cell
+    assert "total differs from the shop" in cell

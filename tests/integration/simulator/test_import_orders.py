@@ -293,3 +293,205 @@ def test_the_same_order_sent_by_several_workers_at_once_is_imported_once(
         counts = list(pool.map(lambda _: send(), range(8)))
 
     assert sorted(counts) == [0] * 7 + [1]
+
+
+# --- Khaos's published order rules -------------------------------------------------
+
+
+def _item_at(sim: RunningSimulator, rate: str) -> str:
+    code = f"VAT{rate.replace('.', '')}"
+    sim.control.add_item(code, f"Item at {rate}%", "10.00", level=100, vat_rate=rate)
+    return code
+
+
+def _skip_reason(client: KhaosClient, order) -> str:  # type: ignore[no-untyped-def]
+    result = client.import_orders(orders=build_orders([order]).decode("utf-8"))
+    assert result.imported_count == 0, "expected Khaos to skip the order"
+    return result.skipped[0].skip_reason
+
+
+def test_a_line_not_at_the_standard_rate_sent_gross_without_tax_code_is_refused(
+    sim: RunningSimulator, client: KhaosClient
+) -> None:
+    code = _item_at(sim, "0")
+    reason = _skip_reason(client, sales_order("VR1", [(code, 1, "10.00")]))
+    assert f"Stock item {code} is not standard rated" in reason and "TAX_RATE" in reason
+    net = sales_order("VR2", [(code, 1, "10.00")], amount="10.00")
+    net = replace(
+        net, items=(replace(net.items[0], price_grs=None, price_net=Decimal("10.00"), tax_rate=2),)
+    )
+    result = client.import_orders(orders=build_orders([net]).decode("utf-8"))
+    assert result.imported_count == 1, result.skipped
+    line = sim.control.order("VR2")["lines"][0]
+    assert (line["line_vat"], line["line_gross"], line["vat_rate"]) == (0, Decimal("10.00"), 0)
+
+
+def test_net_wins_when_both_prices_are_sent(sim: RunningSimulator, client: KhaosClient) -> None:
+    code = _item_at(sim, "5")
+    order = sales_order("VR3", [(code, 2, "99.99")])
+    both = replace(order.items[0], price_net=Decimal("5.00"), tax_rate=4)
+    client.import_orders(orders=build_orders([replace(order, items=(both,))]).decode("utf-8"))
+    line = sim.control.order("VR3")["lines"][0]
+    assert (line["line_net"], line["line_vat"], line["line_gross"]) == (
+        Decimal("10.00"),
+        Decimal("0.50"),
+        Decimal("10.50"),
+    )
+
+
+def test_gross_lines_follow_the_published_formula_with_a_line_discount(
+    sim: RunningSimulator, client: KhaosClient
+) -> None:
+    item = sellable_item(sim)
+    order = sales_order("VR4", [(item.code, 3, "3.333")])
+    discounted = replace(order.items[0], ksd_discount=Decimal("10"))
+    client.import_orders(orders=build_orders([replace(order, items=(discounted,))]).decode())
+    line = sim.control.order("VR4")["lines"][0]
+    # discount = round(9.999 × 10%) = 1.00; net = round(round(9.999)/1.2 − 1.00/1.2) = 7.50;
+    # VAT = round(9.999 − 1.00 − 7.50) = 1.50 (the remainder).
+    assert (line["line_net"], line["line_vat"], line["line_gross"]) == (
+        Decimal("7.50"),
+        Decimal("1.50"),
+        Decimal("9.00"),
+    )
+
+
+def test_a_net_class_customer_gets_the_net_method(
+    sim: RunningSimulator, client: KhaosClient
+) -> None:
+    item = sellable_item(sim)
+    trade = customer(other_ref="trade-1", web_user="buyer@trade.example", company_class="Trade Net")
+    # 3 × 10.83 gross: gross method books 32.49; net method converts to 9.025 net.
+    order = sales_order("VR5", [(item.code, 3, "10.83")], buyer=trade)
+    client.import_orders(orders=build_orders([order]).decode())
+    line = sim.control.order("VR5")["lines"][0]
+    assert (line["line_net"], line["line_vat"], line["line_gross"]) == (
+        Decimal("27.08"),
+        Decimal("5.42"),
+        Decimal("32.50"),
+    )
+
+
+def test_delivery_net_and_tax_book_the_vat_sent(sim: RunningSimulator, client: KhaosClient) -> None:
+    item = sellable_item(sim)
+    order = sales_order("VR6", [(item.code, 1, "12.00")], amount="16.95")
+    header = replace(
+        order.header, delivery_grs=None, delivery_net=Decimal("4.95"), delivery_tax=Decimal("0")
+    )
+    result = client.import_orders(orders=build_orders([replace(order, header=header)]).decode())
+    assert result.imported_count == 1, result.skipped
+    stored = sim.control.order("VR6")
+    assert (stored["delivery_net"], stored["delivery_gross"]) == (Decimal("4.95"), Decimal("4.95"))
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"keycode_code": "NOPE10"}, "Keycode 'NOPE10' does not exist in Khaos Control"),
+        ({"brand": "Acme"}, "Brand 'Acme' does not exist in Khaos Control"),
+    ],
+)
+def test_unknown_keycodes_and_brands_are_refused(
+    sim: RunningSimulator, client: KhaosClient, changes: dict[str, str], reason: str
+) -> None:
+    item = sellable_item(sim)
+    order = sales_order("VK1", [(item.code, 1, "5.00")])
+    assert _skip_reason(client, replace(order, header=replace(order.header, **changes))) == reason
+
+
+def test_unknown_classes_types_and_two_letter_countries_are_refused(
+    sim: RunningSimulator, client: KhaosClient
+) -> None:
+    item = sellable_item(sim)
+    lines = [(item.code, 1, "5.00")]
+    assert _skip_reason(
+        client, sales_order("VK2", lines, buyer=customer(company_class="Wholesale"))
+    ) == ("Company class 'Wholesale' does not exist in Khaos Control")
+    assert _skip_reason(
+        client, sales_order("VK3", lines, buyer=customer(company_type="Alien"))
+    ) == ("Company type 'Alien' does not exist in Khaos Control")
+    buyer = customer()
+    gb = replace(buyer, invoice_address=replace(buyer.invoice_address, country_code="GB"))
+    assert _skip_reason(client, sales_order("VK4", lines, buyer=gb)) == (
+        "Country code 'GB' (ICOUNTRY_CODE) was not found"
+    )
+    gbr = replace(buyer, invoice_address=replace(buyer.invoice_address, country_code="GBR"))
+    ok = client.import_orders(orders=build_orders([sales_order("VK5", lines, buyer=gbr)]).decode())
+    assert ok.imported_count == 1, ok.skipped
+
+
+def test_telephone_19_reference_15_and_extended_description_per_line(
+    sim: RunningSimulator, client: KhaosClient
+) -> None:
+    from khaos_sync.simulator.importing import import_orders
+
+    item = sellable_item(sim)
+    lines = [(item.code, 1, "5.00")]
+    # Sent as raw documents: the protocol builder itself refuses values over the limits.
+    base = build_orders([sales_order("VL1", lines)]).decode()
+    long_tel = base.replace("<ISURNAME>", "<ITEL>01234 5678 901 23456</ITEL><ISURNAME>")
+    assert (
+        "Field ITEL is too long (20 characters, maximum 19)"
+        in (import_orders(sim.store, long_tel).skipped[0]["SkipReason"])
+    )
+    long_ref = base.replace("VL1", "WEB-00000000001")  # 15: accepted
+    assert import_orders(sim.store, long_ref).imported
+    too_long_ref = base.replace("VL1", "WEB-000000000002")
+    assert (
+        "ASSOCIATED_REF is too long (16 characters, maximum 15)"
+        in (import_orders(sim.store, too_long_ref).skipped[0]["SkipReason"])
+    )
+    wrapped = "\n".join(["x" * 150] * 3)
+    ok = base.replace("VL1", "VL2").replace(
+        "<ORDER_QTY>", f"<EXTENDED_DESC>{wrapped}</EXTENDED_DESC><ORDER_QTY>"
+    )
+    assert import_orders(sim.store, ok).imported
+    cut = base.replace("VL1", "VL3").replace(
+        "<ORDER_QTY>", f"<EXTENDED_DESC>{'y' * 151}</EXTENDED_DESC><ORDER_QTY>"
+    )
+    assert (
+        "EXTENDED_DESC has a line too long (151 characters, maximum 150 per line)"
+        in (import_orders(sim.store, cut).skipped[0]["SkipReason"])
+    )
+
+
+def test_the_order_currency_must_be_the_customers(
+    sim: RunningSimulator, client: KhaosClient
+) -> None:
+    item = sellable_item(sim)
+    lines = [(item.code, 1, "5.00")]
+    client.import_orders(orders=order_document("VC1", lines))  # creates the GBP customer
+    reason = _skip_reason(client, sales_order("VC2", lines, order_currency_code="EUR"))
+    assert "Order currency EUR differs from customer" in reason and "GBP" in reason
+
+
+def test_payment_fields_are_kept_for_inspection(sim: RunningSimulator, client: KhaosClient) -> None:
+    item = sellable_item(sim)
+    order = sales_order("VP1", [(item.code, 1, "5.00")])
+    paypal = Payment(
+        amount=Decimal("5.00"),
+        payment_type=2,
+        card_type="",
+        card_number="PAYPAL",
+        auth_code="PAYPAL",
+        transaction_id="9XJ1",
+        account_name="PAYPAL",
+        account_number="0",
+        preauth=False,
+    )
+    client.import_orders(orders=build_orders([replace(order, payments=(paypal,))]).decode())
+    [kept] = sim.control.order("VP1")["payments"]
+    assert (kept["CARD_NUMBER"], kept["ACCOUNT_NAME"], kept["PREAUTH"]) == ("PAYPAL", "PAYPAL", "0")
+
+
+def test_get_version_reports_the_configured_version(
+    sim: RunningSimulator, client: KhaosClient
+) -> None:
+    from khaos_sync.protocol.versions import supports
+    from khaos_sync.simulator.settings import update_settings
+
+    assert supports(client.get_version(), "OutstandingBalance")
+    update_settings(sim.store, version="8.150.1")
+    assert client.get_version() == "8.150.1"
+    assert supports("8.150.1", "ExportWebCategoriesEx2")
+    assert not supports(client.get_version(), "OutstandingBalance")

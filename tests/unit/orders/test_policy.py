@@ -1,4 +1,4 @@
-"""How the exporter reads Khaos's answers: skip reasons and retry delays."""
+"""The exporter's retry delays and the orders configuration."""
 
 from __future__ import annotations
 
@@ -7,32 +7,9 @@ from datetime import timedelta
 import pytest
 
 from khaos_sync.config import ConfigError, load
-from khaos_sync.sync.orders.classify import SkipKind, classify_skip
 from khaos_sync.sync.orders.exporter import backoff
 
 CONFIG = load({}).values["orders"]
-
-
-@pytest.mark.parametrize(
-    ("reason", "kind"),
-    [
-        (
-            "Duplicate order: associated ref '100001' already exists on sales order SO5",
-            SkipKind.DUPLICATE,
-        ),
-        ("Stock item ABC is discontinued", SkipKind.REFUSED),
-        ("Stock item 'XYZ' not found (mapping type 1)", SkipKind.REFUSED),
-        (
-            "Stock item ABC is run to zero and has insufficient stock (required 2, available 0)",
-            SkipKind.REFUSED,
-        ),
-        ("Field IADDRESS1 is too long (41 characters, maximum 35)", SkipKind.REFUSED),
-        ("Sales source 'Web' does not exist in Khaos Control", SkipKind.REFUSED),
-        ("Deadlock victim, please rerun", SkipKind.UNKNOWN),
-    ],
-)
-def test_skip_reasons_are_classified(reason, kind):
-    assert classify_skip(reason, CONFIG) is kind
 
 
 def test_backoff_doubles_up_to_a_ceiling():
@@ -45,8 +22,10 @@ def test_the_orders_configuration_is_checked_at_start():
     assert config["batch_size"] == 50
     with pytest.raises(ConfigError, match=r"orders\.max_attempts"):
         load({"KHAOS_SYNC_ORDERS_MAX_ATTEMPTS": "0"})
-    with pytest.raises(ConfigError, match=r"orders\.keycode"):
-        load({"KHAOS_SYNC_ORDERS_KEYCODE": "sometimes"})
+    with pytest.raises(ConfigError, match=r"orders\.calculation"):
+        load({"KHAOS_SYNC_ORDERS_CALCULATION": "sometimes"})
+    assert CONFIG["tax_codes"] == {"20": 1, "0": 2, "5": 4}
+    assert CONFIG["calculation"] == "gross" and CONFIG["merchant_account"] == "0"
 
 
 def test_courier_and_payment_tables_are_checked(tmp_path):
@@ -62,3 +41,18 @@ def test_courier_and_payment_tables_are_checked(tmp_path):
     bad.write_text('[orders]\npayment_types = { "paypal" = { type = 9 } }\n')
     with pytest.raises(ConfigError, match=r"orders\.payment_types\.paypal\.type"):
         load({"KHAOS_SYNC_CONFIG": str(bad)})
+
+
+def test_the_tax_code_table_is_checked(tmp_path):
+    own = tmp_path / "own.toml"
+    own.write_text('[orders]\ntax_codes = { "20" = 1, "0" = 2, "5" = 4, "12.5" = 7 }\n')
+    assert load({"KHAOS_SYNC_CONFIG": str(own)}).values["orders"]["tax_codes"]["12.5"] == 7
+    for bad, message in (
+        ('{ "20" = "1" }', r"orders\.tax_codes\.20 must be a Khaos tax code"),
+        ('{ "twenty" = 1 }', r"'twenty' is not a VAT rate"),
+        ('{ "0" = 2 }', r"standard rate to Khaos tax code 1"),
+    ):
+        path = tmp_path / "bad.toml"
+        path.write_text(f"[orders]\ntax_codes = {bad}\n")
+        with pytest.raises(ConfigError, match=message):
+            load({"KHAOS_SYNC_CONFIG": str(path)})

@@ -11,6 +11,7 @@ from lxml import etree
 
 from khaos_sync.protocol.documents.orders import (
     FIELD_LIMITS,
+    LINE_LIMITS,
     Address,
     Customer,
     OrderHeader,
@@ -18,10 +19,12 @@ from khaos_sync.protocol.documents.orders import (
     Payment,
     PaymentType,
     SalesOrder,
+    _check_limit,
     build_orders,
     khaos_length,
     parse_orders,
     truncate_description,
+    wrap_lines,
 )
 from khaos_sync.protocol.errors import DocumentError, FieldLimitError
 
@@ -246,7 +249,19 @@ def test_field_limits_table() -> None:
     assert FIELD_LIMITS["PO_NUMBER"] == 30
     assert FIELD_LIMITS["ORDER_NOTE"] == 2000
     assert FIELD_LIMITS["STOCK_DESC"] == 250
-    assert FIELD_LIMITS["EXTENDED_DESC"] == 150
+    assert LINE_LIMITS["EXTENDED_DESC"] == 150  # per line, any number of lines
+    assert "EXTENDED_DESC" not in FIELD_LIMITS
+
+
+def test_extended_description_is_limited_per_line_and_wrapped_whole() -> None:
+    text = " ".join(f"word{n:03d}" for n in range(60))  # 479 characters
+    wrapped = wrap_lines(text, 150)
+    assert all(len(line) <= 150 for line in wrapped.split("\n"))
+    assert wrapped.replace("\n", " ") == text
+    assert len(wrap_lines("x" * 320, 150).split("\n")) == 3
+    with pytest.raises(FieldLimitError):
+        _check_limit("EXTENDED_DESC", "short line\n" + "y" * 151)
+    _check_limit("EXTENDED_DESC", wrapped)
 
 
 def test_too_long_value_names_field_value_and_limit() -> None:

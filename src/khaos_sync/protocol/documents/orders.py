@@ -91,8 +91,10 @@ FIELD_LIMITS: Final[Mapping[str, int]] = {
     "INVOICE_NOTE": 2000,
     "COURIER_NOTE": 255,
     "STOCK_DESC": 250,
-    "EXTENDED_DESC": 150,
 }
+
+# Fields whose limit applies to each line of the text, any number of lines.
+LINE_LIMITS: Final[Mapping[str, int]] = {"EXTENDED_DESC": 150}
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +148,8 @@ class Payment:
     payment_type: int | None = None
     card_type: str | None = None
     card_name: str | None = None
+    # Only a wallet's fixed marker ("PAYPAL"): a card number can never be sent.
+    card_number: str | None = None
     preauth: bool | None = None
     auth_code: str | None = None
     transaction_id: str | None = None
@@ -285,6 +289,7 @@ _PAYMENT: Final = (
     _Spec("payment_type", "PAYMENT_TYPE", _I),
     _Spec("card_type", "CARD_TYPE"),
     _Spec("card_name", "CARD_NAME"),
+    _Spec("card_number", "CARD_NUMBER"),
     _Spec("preauth", "PREAUTH", _B),
     _Spec("auth_code", "AUTH_CODE"),
     _Spec("transaction_id", "TRANSACTION_ID"),
@@ -382,10 +387,21 @@ def _read_order(fields: Fields) -> SalesOrder:
         payments=()
         if payments is None
         else tuple(
-            Payment(**_read_values(Fields(element), _PAYMENT))
-            for element in payments.children("PAYMENT_DETAIL")
+            _read_payment(Fields(element)) for element in payments.children("PAYMENT_DETAIL")
         ),
     )
+
+
+def _read_payment(fields: Fields) -> Payment:
+    values = _read_values(fields, _PAYMENT)
+    # A card number is never read, kept or passed on: only a wallet marker such as PAYPAL.
+    if not _wallet_marker(values["card_number"]):
+        values["card_number"] = None
+    return Payment(**values)
+
+
+def _wallet_marker(text: str | None) -> bool:
+    return bool(text) and not any(char.isdigit() for char in text or "")
 
 
 def _read_item(element: etree._Element) -> OrderItem:
@@ -521,6 +537,34 @@ def _check_limit(tag: str, text: str) -> None:
     limit = FIELD_LIMITS.get(tag)
     if limit is not None and khaos_length(text) > limit:
         raise FieldLimitError(tag, text, limit)
+    per_line = LINE_LIMITS.get(tag)
+    if per_line is not None:
+        for line in text.splitlines():
+            if khaos_length(line) > per_line:
+                raise FieldLimitError(tag, line, per_line)
+    if tag == "CARD_NUMBER" and not _wallet_marker(text):
+        raise DocumentError("CARD_NUMBER may only carry a wallet marker such as PAYPAL")
+
+
+def wrap_lines(text: str, limit: int) -> str:
+    """``text`` wrapped so that no line is longer than ``limit`` UTF-16 units; nothing cut."""
+    out: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if khaos_length(candidate) <= limit:
+                line = candidate
+                continue
+            if line:
+                out.append(line)
+            while khaos_length(word) > limit:
+                cut = _cut_point(word, limit)
+                out.append(word[:cut])
+                word = word[cut:]
+            line = word
+        out.append(line)
+    return "\n".join(out)
 
 
 def _xml_text(where: str, text: str) -> str:

@@ -46,13 +46,36 @@ class DatabaseCollector(Collector):
         yield from failed_item_metrics()
         yield from connection_metrics()
         yield from golive_metrics()
-        depth = outbox_depth()
-        if depth is not None:
-            gauge = GaugeMetricFamily(
-                "khaos_sync_outbox_depth", "Orders waiting in the outbox to be sent to Khaos"
-            )
-            gauge.add_metric([], depth)
-            yield gauge
+        yield from outbox_metrics()
+
+
+def outbox_metrics() -> Iterator[Metric]:
+    """The order outbox by state, its total and the age of its oldest unsent order."""
+    try:
+        flow = importlib.import_module("khaos_sync.sync.orders.flow")
+    except ModuleNotFoundError:
+        return
+    states: dict[str, int] = flow.outbox_states()
+    by_state = GaugeMetricFamily(
+        "khaos_sync_outbox_orders",
+        "Orders not yet in Khaos: due now, waiting (back-off or Khaos unreachable), "
+        "held for a person, in flight",
+        labels=["state"],
+    )
+    for state, count in states.items():
+        by_state.add_metric([state], count)
+    yield by_state
+    depth = GaugeMetricFamily(
+        "khaos_sync_outbox_depth", "Orders not yet in Khaos, whatever their state"
+    )
+    depth.add_metric([], sum(states.values()))
+    yield depth
+    age = GaugeMetricFamily(
+        "khaos_sync_outbox_oldest_unsent_age_seconds",
+        "Age of the oldest order not yet in Khaos (0 when none)",
+    )
+    age.add_metric([], flow.oldest_unsent_age())
+    yield age
 
 
 def run_metrics() -> Iterator[Metric]:
@@ -141,26 +164,6 @@ def golive_metrics() -> Iterator[Metric]:
     gauge = GaugeMetricFamily("khaos_sync_dry_run", "1 while nothing is written to Khaos")
     gauge.add_metric([], 1 if dry_run() else 0)
     yield gauge
-
-
-# Where the order export says how many orders wait: (module, function), first found wins.
-OUTBOX_DEPTH_SOURCES = [
-    ("khaos_sync.sync.orders.outbox", "queue_depth"),
-    ("khaos_sync.sync.orders.flow", "due_count"),
-]
-
-
-def outbox_depth() -> int | None:
-    """Orders waiting to be sent, or None while the order export is not installed."""
-    for module_name, function in OUTBOX_DEPTH_SOURCES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            continue
-        count = getattr(module, function, None)
-        if count is not None:
-            return int(count())
-    return None
 
 
 DATABASE_REGISTRY = CollectorRegistry(auto_describe=False)

@@ -3,13 +3,21 @@
 Exactly once: the associated ref (the order number) is Khaos's idempotency
 key. A row is claimed by one sender at a time (``claim.py``); whenever a send
 ended without a readable answer the row is marked ``needs_reconcile`` and
-Khaos is asked (ExportOrderStatusEx by associated ref) before any resend; a
-"duplicate" refusal is reconciled the same way and counts as imported.
+Khaos is asked (ExportOrderStatusEx by associated ref) before any resend.
+
+Outcomes are decided by asking Khaos, never by reading its words: after any
+skip or fault, the order is looked up by its web ref. If Khaos holds it, it is
+imported. If not, a skip (Khaos's refusal of the data or the stock) is held
+for a person, and a fault is retried a bounded number of times: faults also
+come from connectivity and deadlocks. Only attempts Khaos answered count
+towards ``max_attempts``; while Khaos cannot be reached, orders wait with a
+capped back-off for as long as it takes, and an alert is raised.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,12 +36,12 @@ from khaos_sync.sync.core.golive import writes_allowed
 from khaos_sync.sync.core.models import Flow
 from khaos_sync.sync.core.runs import RunRecorder, record_failure, resolve_failures
 from khaos_sync.sync.customers.models import CustomerBinding
-from khaos_sync.sync.orders.classify import SkipKind, classify_skip
 from khaos_sync.sync.orders.models import OrderExport
 from khaos_sync.sync.orders.reconcile import KhaosOrder, find_in_khaos
 
 log = logging.getLogger(__name__)
 State = OrderExport.State
+Hold = OrderExport.HoldKind
 
 # An order with no lines at all is still being written (not by Oscar's checkout,
 # which writes order and lines together): look again a little later.
@@ -41,10 +49,18 @@ UNFINISHED_ORDER_WAIT = timedelta(seconds=30)
 # In dry-run mode orders are built and checked but wait for go-live.
 DRY_RUN_WAIT = timedelta(seconds=60)
 UNFINISHED_ORDER_PATIENCE = timedelta(minutes=10)
+# The key of the one alert raised while Khaos cannot be reached.
+UNREACHABLE_ALERT = "Khaos unreachable"
+# Share of the lease a batch may use before it stops sending and gives the rest back.
+LEASE_BUDGET = 0.6
 
 
 class OrderHeld(Exception):
     """An order a person must look at; the message is the reason shown to them."""
+
+
+class KhaosUnreachable(Exception):
+    """Khaos has not been reachable for longer than the alert threshold."""
 
 
 @dataclass
@@ -70,14 +86,19 @@ class OrderExporter:
         self.config = orders
         self.settings = OrderSettings.from_config(khaos, orders)
         self.holder = holder
+        self.deadline = float("inf")
+        self.fresh: list[Pending] = []  # imported by this batch, totals not yet compared
 
     # the batch -------------------------------------------------------------------
 
     def export(self, rows: Sequence[OrderExport]) -> None:
+        self.deadline = time.monotonic() + self.config["lease_seconds"] * LEASE_BUDGET
         orders = load_orders(row.order_id for row in rows)
         rows = self._reconcile_first([r for r in rows if r.order_id in orders], orders)
         pending = [p for p in (self._prepare(row, orders[row.order_id]) for row in rows) if p]
+        self.fresh = []
         self._send(pending)
+        self._compare_totals(self.fresh)
 
     def _reconcile_first(
         self, rows: list[OrderExport], orders: Mapping[int, Any]
@@ -90,7 +111,7 @@ class OrderExporter:
             found = self._find(unsure)
         except KhaosError as exc:
             for row in unsure:
-                self._retry_later(row, f"could not ask Khaos about the last send: {exc}", exc)
+                self._wait(row, f"could not ask Khaos about the last send: {exc}", exc)
             return [row for row in rows if not row.needs_reconcile]
         for row in unsure:
             if row.order_number in found:
@@ -112,7 +133,7 @@ class OrderExporter:
 
     def _pending(self, row: OrderExport, order: Any, built: BuiltOrder) -> Pending | None:
         if built.hold:
-            self._hold(row, OrderHeld("; ".join(built.hold)), payload="\n".join(built.hold))
+            self._hold(row, OrderHeld("; ".join(built.hold)), "\n".join(built.hold), kind=Hold.DATA)
             return None
         if built.order is None:
             self._not_for_khaos(row)
@@ -120,8 +141,9 @@ class OrderExporter:
         try:
             document = build_orders([built.order])
         except KhaosError as exc:  # a value XML cannot carry, a field Khaos would cut
-            self._hold(row, exc, payload="")
+            self._hold(row, exc, payload="", kind=Hold.DATA)
             return None
+        row.sent_total = built.order.header.order_amount
         return Pending(row, order, built.order, document)
 
     def _unfinished(self, row: OrderExport, order: Any) -> bool:
@@ -141,24 +163,35 @@ class OrderExporter:
             return
         now = timezone.now()
         for item in pending:
-            item.row.attempts += 1
             item.row.sent_at = now
         document = build_orders(item.sales_order for item in pending)
         self.recorder.call_made()
         try:
             result = self.client.import_orders(orders=document.decode("utf-8"))
         except TransientError as exc:
-            self._unknown_outcome(pending, exc) if exc.request_sent else self._not_sent(
-                pending, exc
-            )
+            if exc.request_sent:
+                self._unknown_outcome(pending, exc)
+            else:
+                self._unreachable(pending, exc)
             return
         except ProtocolError as exc:  # Khaos processed the call but its answer is unreadable
             self._unknown_outcome(pending, exc)
             return
         except SoapFault as exc:
-            self._refused_call(pending, exc)
+            self._khaos_answered()
+            self._fault(pending, exc)
             return
+        self._khaos_answered()
         self._record_result(pending, result)
+
+    def _give_back(self, pending: list[Pending]) -> None:
+        """The batch used its share of the lease: the rest goes back, due now, uncounted."""
+        log.info(
+            "order batch out of time, orders given back",
+            extra={"orders": [p.row.order_number for p in pending]},
+        )
+        for item in pending:
+            self._save(item.row, state=State.QUEUED, next_attempt_at=timezone.now())
 
     def _wait_for_go_live(self, pending: list[Pending]) -> None:
         """Dry run: nothing is written to Khaos; the orders stay queued until go-live."""
@@ -171,7 +204,7 @@ class OrderExporter:
     def _record_result(self, pending: list[Pending], result: OrderImportResult) -> None:
         imported = {entry.associated_ref: entry for entry in result.imported}
         skipped = {entry.order_ref: entry.skip_reason for entry in result.skipped}
-        duplicates: list[Pending] = []
+        refused: list[tuple[Pending, str]] = []
         missing: list[Pending] = []
         # One commit for the batch's results; the questions to Khaos come after it,
         # so no database transaction is ever open during a call.
@@ -180,31 +213,87 @@ class OrderExporter:
                 ref = item.row.order_number
                 if ref in imported:
                     entry = imported[ref]
-                    self._imported(
-                        item.row, item.order, KhaosOrder(ref, entry.sales_order_code, entry.urn)
-                    )
-                elif ref not in skipped:
+                    found = KhaosOrder(ref, entry.sales_order_code, entry.urn, msg=entry.msg)
+                    if self._imported(item.row, item.order, found):
+                        self.fresh.append(item)
+                elif ref in skipped:
+                    refused.append((item, skipped[ref]))
+                else:
                     missing.append(item)
-                elif self._skipped(item, skipped[ref]) is SkipKind.DUPLICATE:
-                    duplicates.append(item)
-        if duplicates:
-            self._reconcile_duplicates(duplicates)
+        if refused:
+            self._skipped(refused)
         if missing:
             self._unknown_outcome(
                 missing, ProtocolError("Khaos's answer did not mention the order")
             )
 
-    def _skipped(self, item: Pending, reason: str) -> SkipKind:
-        kind = classify_skip(reason, self.config)
-        if kind is SkipKind.REFUSED:
-            self._hold(item.row, OrderHeld(f"Khaos refused the order: {reason}"), item.document)
-        elif kind is SkipKind.UNKNOWN:
-            self._retry_later(item.row, f"Khaos skipped the order: {reason}", None, item.document)
-        return kind
+    def _skipped(self, refused: list[tuple[Pending, str]]) -> None:
+        """Khaos skipped orders: ask whether it holds them (a duplicate) before holding them."""
+        for item, _ in refused:
+            item.row.attempts += 1
+        try:
+            found = self._find([item.row for item, _ in refused])
+        except KhaosError as exc:
+            for item, reason in refused:
+                item.row.needs_reconcile = True
+                item.row.khaos_message = reason
+                self._retry_later(
+                    item.row, f"Khaos skipped the order ({reason}); lookup failed: {exc}", exc
+                )
+            return
+        for item, reason in refused:
+            match = found.get(item.row.order_number)
+            if match is not None:
+                self._imported(item.row, item.order, _with_msg(match, reason), reconciled=True)
+                continue
+            item.row.khaos_message = reason
+            self._hold(
+                item.row,
+                OrderHeld(f"Khaos refused the order: {reason}"),
+                item.document,
+                kind=Hold.REFUSED,
+            )
 
-    def _not_sent(self, pending: list[Pending], exc: KhaosError) -> None:
+    def _fault(self, pending: list[Pending], fault: SoapFault) -> None:
+        """A Fault for the call: whatever Khaos took stays; the rest is retried, one by one."""
+        try:
+            found = self._find([item.row for item in pending])
+        except KhaosError as exc:
+            self._faulted(pending, fault, lookup_error=exc)
+            return
+        left = []
         for item in pending:
-            self._retry_later(item.row, f"Khaos could not be reached: {exc}", exc, item.document)
+            match = found.get(item.row.order_number)
+            if match is not None:
+                self._imported(item.row, item.order, match, reconciled=True)
+            else:
+                left.append(item)
+        if len(left) > 1:
+            for index, item in enumerate(left):
+                if time.monotonic() > self.deadline:
+                    # The batch's worst case must stay shorter than its lease.
+                    self._give_back(left[index:])
+                    return
+                self._send([item])
+            return
+        self._faulted(left, fault)
+
+    def _faulted(
+        self, pending: list[Pending], fault: SoapFault, lookup_error: KhaosError | None = None
+    ) -> None:
+        for item in pending:
+            item.row.attempts += 1
+            item.row.khaos_message = fault.fault_string
+            item.row.needs_reconcile = lookup_error is not None
+            reason = f"Khaos answered with a fault: {fault.fault_string}"
+            if lookup_error is not None:
+                reason += f"; lookup failed: {lookup_error}"
+            self._retry_later(item.row, reason, fault, item.document)
+
+    def _unreachable(self, pending: list[Pending], exc: TransientError) -> None:
+        """Nothing reached Khaos: wait, however long it takes; it never counts as an attempt."""
+        for item in pending:
+            self._wait(item.row, f"Khaos could not be reached: {exc}", exc, item.document)
 
     def _unknown_outcome(self, pending: list[Pending], exc: KhaosError) -> None:
         """The orders may or may not be in Khaos: ask before anything is sent again."""
@@ -218,10 +307,10 @@ class OrderExporter:
             found = self._find([item.row for item in pending])
         except KhaosError as lookup_error:
             for item in pending:
-                self._retry_later(
+                self._wait(
                     item.row,
                     f"send outcome unknown ({exc}); lookup failed: {lookup_error}",
-                    exc,
+                    lookup_error,
                     item.document,
                 )
             return
@@ -230,58 +319,70 @@ class OrderExporter:
                 self._imported(item.row, item.order, found[item.row.order_number], reconciled=True)
             else:
                 item.row.needs_reconcile = False
-                self._retry_later(item.row, f"not imported: {exc}", exc, item.document)
-
-    def _refused_call(self, pending: list[Pending], fault: SoapFault) -> None:
-        """A Fault for the whole call: find the order behind it by sending one at a time."""
-        if len(pending) > 1:
-            for item in pending:
-                item.row.attempts -= 1
-                self._send([item])
-            return
-        item = pending[0]
-        self._hold(
-            item.row, OrderHeld(f"Khaos refused the order: {fault.fault_string}"), item.document
-        )
-
-    def _reconcile_duplicates(self, pending: list[Pending]) -> None:
-        try:
-            found = self._find([item.row for item in pending])
-        except KhaosError as exc:
-            for item in pending:
-                item.row.needs_reconcile = True
-                self._retry_later(item.row, f"Khaos reports a duplicate; lookup failed: {exc}", exc)
-            return
-        for item in pending:
-            match = found.get(item.row.order_number)
-            if match is not None:
-                self._imported(item.row, item.order, match, reconciled=True)
-            else:
-                reason = (
-                    "Khaos reports a duplicate order, but no order with this reference was found"
-                )
-                self._hold(item.row, OrderHeld(reason), item.document)
+                self._wait(item.row, f"not imported: {exc}", exc, item.document)
 
     def _find(self, rows: Sequence[OrderExport]) -> dict[str, KhaosOrder]:
         self.recorder.call_made()
-        return find_in_khaos(self.client, [row.order_number for row in rows])
+        found = find_in_khaos(self.client, [row.order_number for row in rows])
+        self._khaos_answered()
+        return found
+
+    def _compare_totals(self, imported: list[Pending]) -> None:
+        """Khaos's own totals of the orders just imported, against what was sent."""
+        if not imported:
+            return
+        try:
+            found = self._find([item.row for item in imported])
+        except KhaosError as exc:
+            log.warning("could not read back Khaos's order totals", extra={"error": str(exc)})
+            return
+        for item in imported:
+            match = found.get(item.row.order_number)
+            if match is None or match.total is None:
+                continue
+            OrderExport.objects.filter(pk=item.row.pk).update(khaos_total=match.total)
+            _warn_if_totals_differ(item.row.order_number, item.row.sent_total, match.total)
+
+    # Khaos answering again ------------------------------------------------------
+
+    def _khaos_answered(self) -> None:
+        """Khaos answered: orders waiting for it (or held by an outage) go now."""
+        now = timezone.now()
+        waiting = OrderExport.objects.filter(
+            state=State.QUEUED, unreachable_since__isnull=False
+        ).update(unreachable_since=None, next_attempt_at=now, updated_at=now)
+        released = OrderExport.objects.filter(state=State.HELD, hold_kind=Hold.UNREACHABLE).update(
+            state=State.QUEUED, hold_kind="", attempts=0, next_attempt_at=now, updated_at=now
+        )
+        resolved = resolve_failures(Flow.ORDERS, [UNREACHABLE_ALERT])
+        if waiting or released or resolved:
+            log.info(
+                "Khaos answers again: waiting orders released",
+                extra={"waiting": waiting, "released_from_hold": released},
+            )
 
     # outcomes --------------------------------------------------------------------
 
     def _imported(
         self, row: OrderExport, order: Any, found: KhaosOrder, *, reconciled: bool = False
-    ) -> None:
-        saved = self._save(
-            row,
-            state=State.IMPORTED,
-            khaos_order_code=found.order_code,
-            urn=found.urn,
-            imported_at=timezone.now(),
-            needs_reconcile=False,
-            last_error="",
-        )
-        if not saved:
-            return
+    ) -> bool:
+        changes: dict[str, Any] = {
+            "state": State.IMPORTED,
+            "khaos_order_code": found.order_code,
+            "urn": found.urn,
+            "imported_at": timezone.now(),
+            "needs_reconcile": False,
+            "last_error": "",
+            "hold_kind": "",
+            "unreachable_since": None,
+            "khaos_message": found.msg or row.khaos_message,
+        }
+        if found.total is not None:
+            changes["khaos_total"] = found.total
+        if not self._save(row, **changes):
+            return False
+        if found.total is not None:
+            _warn_if_totals_differ(row.order_number, row.sent_total, found.total)
         bind_customer(order, found.urn)
         resolve_failures(Flow.ORDERS, [row.order_number])
         self.recorder.count("created")
@@ -292,17 +393,23 @@ class OrderExporter:
                 "order_number": row.order_number,
                 "khaos_order": found.order_code,
                 "urn": found.urn,
+                "khaos_msg": found.msg,
             },
         )
+        return True
 
     def _not_for_khaos(self, row: OrderExport) -> None:
         if self._save(row, state=State.NOT_FOR_KHAOS, last_error=""):
             self.recorder.count("unchanged")
             self._tally("not_for_khaos")
 
-    def _hold(self, row: OrderExport, exc: BaseException, payload: bytes | str) -> None:
+    def _hold(
+        self, row: OrderExport, exc: BaseException, payload: bytes | str, *, kind: str
+    ) -> None:
         """A person must act: alert now, never retry by itself."""
-        if not self._save(row, state=State.HELD, last_error=str(exc), lease_until=None):
+        if not self._save(
+            row, state=State.HELD, last_error=str(exc), lease_until=None, hold_kind=kind
+        ):
             return
         self._alert(row, exc, payload)
         self._tally("held")
@@ -317,8 +424,10 @@ class OrderExporter:
     def _retry_later(
         self, row: OrderExport, reason: str, exc: BaseException | None, payload: bytes | str = b""
     ) -> None:
+        """After an answer from Khaos that did not settle the order: bounded retries."""
         if row.attempts >= self.config["max_attempts"]:
-            self._hold(row, OrderHeld(f"gave up after {row.attempts} attempts: {reason}"), payload)
+            held = OrderHeld(f"gave up after {row.attempts} answers from Khaos: {reason}")
+            self._hold(row, held, payload, kind=Hold.FAULTS)
             return
         delay = backoff(
             row.attempts, self.config["backoff_seconds"], self.config["backoff_max_seconds"]
@@ -332,6 +441,35 @@ class OrderExporter:
                 "order export will be retried",
                 extra={"order_number": row.order_number, "error": reason},
             )
+
+    def _wait(
+        self, row: OrderExport, reason: str, exc: BaseException, payload: bytes | str = b""
+    ) -> None:
+        """Khaos did not answer: wait with a capped back-off, for as long as it takes."""
+        now = timezone.now()
+        since = row.unreachable_since or now
+        outage = (now - since).total_seconds()
+        base = self.config["backoff_seconds"]
+        # Grows with the outage (about doubling per try), capped; 0 retries at once.
+        wait = min(max(base, outage), self.config["unreachable_max_seconds"]) if base else 0
+        delay = timedelta(seconds=wait)
+        if not self._save(
+            row,
+            state=State.QUEUED,
+            last_error=reason,
+            unreachable_since=since,
+            next_attempt_at=now + delay,
+        ):
+            return
+        self.recorder.count("updated")
+        self._tally("waiting_for_khaos")
+        if outage >= self.config["unreachable_alert_minutes"] * 60:
+            alarm = KhaosUnreachable(
+                f"Khaos has not answered for {int(outage // 60)} minutes; orders wait "
+                f"and are sent when it answers again. Last error: {exc}"
+            )
+            log.error("Khaos unreachable", extra={"minutes": int(outage // 60), "error": str(exc)})
+            record_failure(Flow.ORDERS, UNREACHABLE_ALERT, "", alarm, run=self.recorder.run)
 
     def _alert(self, row: OrderExport, exc: BaseException, payload: bytes | str) -> None:
         text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload
@@ -350,6 +488,8 @@ class OrderExporter:
             "sent_at": row.sent_at,
             "needs_reconcile": row.needs_reconcile,
             "skipped_lines": row.skipped_lines,
+            "khaos_message": row.khaos_message,
+            "sent_total": row.sent_total,
             "updated_at": timezone.now(),
             "lease_holder": "",
             "lease_until": None,
@@ -367,6 +507,25 @@ class OrderExporter:
 
     def _tally(self, outcome: str) -> None:
         self.recorder.summary[outcome] = int(self.recorder.summary.get(outcome, 0)) + 1  # type: ignore[call-overload]
+
+
+def _with_msg(found: KhaosOrder, msg: str) -> KhaosOrder:
+    return KhaosOrder(
+        found.associated_ref,
+        found.order_code,
+        found.urn,
+        msg=msg,
+        items_total=found.items_total,
+        delivery_total=found.delivery_total,
+    )
+
+
+def _warn_if_totals_differ(number: str, sent: Any, khaos: Any) -> None:
+    if sent is not None and khaos is not None and sent != khaos:
+        log.warning(
+            "Khaos's order total differs from the shop's",
+            extra={"order_number": number, "shop_total": str(sent), "khaos_total": str(khaos)},
+        )
 
 
 def backoff(attempts: int, base: float, ceiling: float) -> timedelta:

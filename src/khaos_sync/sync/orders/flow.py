@@ -17,7 +17,7 @@ from khaos_sync.sync.core.backend import khaos_client
 from khaos_sync.sync.core.models import FailedItem, Flow, SyncRun
 from khaos_sync.sync.core.runs import recorded_run
 from khaos_sync.sync.orders import wake
-from khaos_sync.sync.orders.claim import claim_due, due_filter, new_holder
+from khaos_sync.sync.orders.claim import LeaseKeeper, claim_due, due_filter, new_holder
 from khaos_sync.sync.orders.exporter import OrderExporter
 from khaos_sync.sync.orders.models import OrderExport
 
@@ -53,7 +53,8 @@ def export_orders_once(
             )
             batches = 0
             while rows:
-                exporter.export(rows)
+                with LeaseKeeper(holder, rows, lease):
+                    exporter.export(rows)
                 batches += 1
                 if progress is not None:
                     progress(len(rows))
@@ -98,6 +99,32 @@ def run_export_loop(
 
 def due_count() -> int:
     return OrderExport.objects.filter(due_filter()).count()
+
+
+UNSENT = (State.QUEUED, State.SENDING, State.HELD, State.FAILED)
+
+
+def outbox_states() -> dict[str, int]:
+    """Orders not yet in Khaos by where they stand: due, waiting (back-off), held, in flight."""
+    now = timezone.now()
+    rows = OrderExport.objects.filter(state__in=UNSENT)
+    return {
+        "due": rows.filter(due_filter()).count(),
+        "waiting": rows.filter(state=State.QUEUED, next_attempt_at__gt=now).count(),
+        "held": rows.filter(state__in=[State.HELD, State.FAILED]).count(),
+        "in_flight": rows.filter(state=State.SENDING, lease_until__gte=now).count(),
+    }
+
+
+def oldest_unsent_age() -> float:
+    """Seconds since the oldest order not yet in Khaos was queued; 0 when there is none."""
+    oldest = (
+        OrderExport.objects.filter(state__in=UNSENT)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return 0.0 if oldest is None else max((timezone.now() - oldest).total_seconds(), 0.0)
 
 
 def requeue(exports: Iterable[OrderExport]) -> int:

@@ -49,3 +49,27 @@ def payment_table(name: str, value: Any) -> dict[str, dict[str, Any]]:
             raise _error(f"{where}.card_type must be text, got {card!r}")
         table[str(source)] = {"type": kind, "card_type": card.strip()}
     return table
+
+
+def tax_code_table(name: str, value: Any) -> dict[str, int]:
+    """``{ "<shop VAT rate %>" = <Khaos tax code> }``: 1 standard, 2 zero, 4 reduced, 5+ own."""
+    from decimal import Decimal, InvalidOperation
+
+    if not isinstance(value, dict) or not value:
+        raise _error(f'{name} must be a table like {{ "20" = 1, "0" = 2, "5" = 4 }}')
+    table: dict[str, int] = {}
+    for rate, code in value.items():
+        try:
+            percent = Decimal(str(rate))
+        except InvalidOperation:
+            raise _error(f"{name}: {rate!r} is not a VAT rate in %") from None
+        if not percent.is_finite() or not 0 <= percent < 100:
+            raise _error(f"{name}: {rate!r} is not a VAT rate in %")
+        if isinstance(code, bool) or not isinstance(code, int) or code < 1:
+            raise _error(
+                f"{name}.{rate} must be a Khaos tax code (1, 2, 4 or your own), got {code!r}"
+            )
+        table[str(percent.normalize())] = code
+    if 1 not in table.values():
+        raise _error(f"{name} must map the standard rate to Khaos tax code 1")
+    return table

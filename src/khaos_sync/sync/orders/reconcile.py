@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from khaos_sync.protocol.client import KhaosClient
 from khaos_sync.protocol.documents.order_status import parse_order_status_ex
@@ -22,6 +23,15 @@ class KhaosOrder:
     associated_ref: str
     order_code: str
     urn: str
+    msg: str = ""  # Khaos's words on the import, when it gave any
+    items_total: Decimal | None = None  # gross, as Khaos computed it
+    delivery_total: Decimal | None = None
+
+    @property
+    def total(self) -> Decimal | None:
+        if self.items_total is None:
+            return None
+        return self.items_total + (self.delivery_total or Decimal("0"))
 
 
 def find_in_khaos(client: KhaosClient, refs: Sequence[str]) -> dict[str, KhaosOrder]:
@@ -43,5 +53,7 @@ def find_in_khaos(client: KhaosClient, refs: Sequence[str]) -> dict[str, KhaosOr
                     associated_ref=ref,
                     order_code=status.order_code or "",
                     urn=status.company_code or "",
+                    items_total=status.items_total,
+                    delivery_total=status.delivery_total,
                 )
     return found
