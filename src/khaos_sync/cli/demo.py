@@ -3,8 +3,8 @@
 A simulated Khaos Control with a generated catalogue, the shop (gunicorn) and a
 worker, all on SQLite in their own data folder. Before handing over, the demo
 does what would otherwise take a day of waiting: the first catalogue and stock
-sync, a few orders placed through Oscar's own order creator, sent to Khaos,
-moved on in Khaos (picking, dispatched with tracking, on hold) and their status
+sync, a few orders paid through the checkout's payment step (test provider; one
+pre-authorised, one declined) and sent to Khaos, moved on in Khaos (picking, dispatched with tracking, on hold) and their status
 brought back. Ctrl-C stops everything.
 
 Flows that are not installed are skipped with a notice, so the demo runs at
@@ -33,6 +33,9 @@ DEMO_ADMIN = "demo@example.com"
 DEMO_SEED = 1
 PUBLISHED_PRODUCTS = 24
 SAMPLE_ORDERS = 3
+# What the test payment provider answers for each sample checkout: the last is
+# declined, so it places no order.
+PAYMENT_ANSWERS = ("confirmed", "preauth", "confirmed", "rejected")
 # Khaos's reference data in the simulator (see docs/simulator.md).
 DEMO_KHAOS = {
     "STOCK_SITES": "1,2",
@@ -129,6 +132,7 @@ def configure_environment(data_dir: Path, khaos_url: str) -> None:
     for key, value in DEMO_KHAOS.items():
         os.environ[f"KHAOS_SYNC_KHAOS_{key}"] = value
     os.environ["KHAOS_SYNC_WORKER_DRY_RUN"] = "false"
+    os.environ["KHAOS_SYNC_PAYMENTS_PROVIDER"] = "dummy"  # takes no money
 
 
 def prepare_shop() -> str:
@@ -312,12 +316,16 @@ def publish_products(count: int) -> None:
 
 
 def place_sample_orders(count: int) -> list[str]:
-    products = buyable_products(count)
+    products = buyable_products(count + 1)
     if not products:
         step("orders", "skipped: no product with stock and a price yet")
         return []
-    numbers = [place_order(product, index) for index, product in enumerate(products)]
-    step("orders", f"placed {', '.join(numbers)} through Oscar's checkout code")
+    numbers, declined = [], []
+    for index, (product, answer) in enumerate(zip(products, PAYMENT_ANSWERS, strict=False)):
+        number, placed = place_order(product, index, answer)
+        (numbers if placed else declined).append(number)
+    note = f"; payment for {', '.join(declined)} declined: no order" if declined else ""
+    step("orders", f"placed {', '.join(numbers)} through the checkout's payment step{note}")
     return numbers
 
 
@@ -345,60 +353,54 @@ CUSTOMERS = [
 ]
 
 
-def place_order(product: Any, index: int) -> str:
-    """An order through Oscar's own basket, totals, order creator and checkout signal."""
-    from django.db import transaction
-    from oscar.apps.checkout.signals import post_checkout
+def place_order(product: Any, index: int, answer: str) -> tuple[str, bool]:
+    """A checkout through Oscar's basket and totals and the payment step (test provider).
+
+    The order is placed by the payment step once the provider confirms or
+    pre-authorises the payment; a declined payment leaves none.
+    """
     from oscar.apps.partner.strategy import Selector
     from oscar.apps.shipping.methods import FixedPrice
     from oscar.core.loading import get_class, get_model
+
+    from khaos_sync.shop.payments.placement import place_paid_order, release_basket, start_payment
 
     first, last, line1, town, postcode = CUSTOMERS[index % len(CUSTOMERS)]
     basket = get_model("basket", "Basket").objects.create()
     basket.strategy = Selector().strategy()
     basket.add_product(product, 1)
     country = get_model("address", "Country").objects.get(iso_3166_1_a2="GB")
-    address = {
-        "first_name": first,
-        "last_name": last,
-        "line1": line1,
-        "line4": town,
-        "postcode": postcode,
-        "country": country,
-    }
+    address = get_model("order", "ShippingAddress")(
+        first_name=first,
+        last_name=last,
+        line1=line1,
+        line4=town,
+        postcode=postcode,
+        country=country,
+    )
     shipping = FixedPrice(Decimal("4.12"), Decimal("4.95"))
     charge = shipping.calculate(basket)
     total = get_class("checkout.calculators", "OrderTotalCalculator")().calculate(basket, charge)
     number = get_class("order.utils", "OrderNumberGenerator")().order_number(basket)
-    with transaction.atomic():
-        order = get_class("order.utils", "OrderCreator")().place_order(
-            basket=basket,
-            total=total,
-            shipping_method=shipping,
-            shipping_charge=charge,
-            order_number=number,
-            user=None,
-            shipping_address=get_model("order", "ShippingAddress").objects.create(**address),
-            billing_address=get_model("order", "BillingAddress").objects.create(**address),
-            guest_email=f"{first.lower()}.{last.lower()}@example.com",
-        )
-        record_card_payment(order)
-    basket.submit()
-    post_checkout.send(sender=place_order, order=order, user=None, request=None, response=None)
-    return str(order.number)
-
-
-def record_card_payment(order: Any) -> None:
-    from oscar.core.loading import get_model
-
-    source_type, _ = get_model("payment", "SourceType").objects.get_or_create(name="Card")
-    get_model("payment", "Source").objects.create(
-        order=order,
-        source_type=source_type,
-        amount_allocated=order.total_incl_tax,
-        amount_debited=order.total_incl_tax,
-        reference=f"AUTH{order.number}",
+    basket.freeze()
+    payment = start_payment(
+        provider="dummy",
+        order_number=number,
+        basket=basket,
+        user=None,
+        total=total,
+        shipping_address=address,
+        billing_address=None,
+        shipping_method=shipping,
+        shipping_charge=charge,
+        email=f"{first.lower()}.{last.lower()}@example.com",
     )
+    payment.change_status(answer)  # what the provider answers
+    order = place_paid_order(payment.pk)
+    if order is None:
+        release_basket(payment)
+        return str(number), False
+    return str(order.number), True
 
 
 def move_orders_on_in_khaos(sim: Any, numbers: list[str]) -> None:

@@ -37,6 +37,7 @@ def waiting_payment(provider: str = "dummy", price: str = "24.99", user: Any = N
         total=total,
         shipping_address=shipping,
         billing_address=None,
-        shipping_method_code=method.code,
+        shipping_method=method,
+        shipping_charge=method.calculate(basket),
         email="ada@example.com",
     )

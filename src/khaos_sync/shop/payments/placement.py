@@ -31,6 +31,7 @@ OrderDispatcher = get_class("order.utils", "OrderDispatcher")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 Repository = get_class("shipping.repository", "Repository")
 Selector = get_class("partner.strategy", "Selector")
+FixedPrice = get_class("shipping.methods", "FixedPrice")
 BillingAddress = get_model("order", "BillingAddress")
 OrderNote = get_model("order", "OrderNote")
 ShippingAddress = get_model("order", "ShippingAddress")
@@ -73,7 +74,8 @@ def start_payment(
     total: Any,
     shipping_address: Any,
     billing_address: Any,
-    shipping_method_code: str,
+    shipping_method: Any,
+    shipping_charge: Any,
     email: str,
     ip_address: str | None = None,
 ) -> Payment:
@@ -88,7 +90,9 @@ def start_payment(
         checkout={
             "shipping_address": address_data(shipping_address),
             "billing_address": address_data(billing_address),
-            "shipping_method": shipping_method_code,
+            "shipping_method": shipping_method.code if shipping_method is not None else "",
+            "shipping_name": str(shipping_method.name) if shipping_method is not None else "",
+            "shipping_charge": _price(shipping_charge),
             "email": email,
         },
         description=f"Order {order_number}",
@@ -143,7 +147,7 @@ def _place(payment: Payment) -> Any:
     Applicator().apply(basket, user, None)
     shipping_address = _address(ShippingAddress, payment.checkout.get("shipping_address"))
     billing_address = _address(BillingAddress, payment.checkout.get("billing_address"))
-    method = _shipping_method(basket, user, shipping_address, payment.checkout["shipping_method"])
+    method = _shipping_method(basket, user, shipping_address, payment.checkout)
     charge = method.calculate(basket)
     total = OrderTotalCalculator().calculate(basket, charge)
     for address in (shipping_address, billing_address):
@@ -171,17 +175,27 @@ def _place(payment: Payment) -> Any:
     return order
 
 
+def _price(price: Any) -> list[str] | None:
+    return None if price is None else [str(price.excl_tax), str(price.incl_tax)]
+
+
 def _address(model: Any, values: dict[str, Any] | None) -> Any | None:
     return None if not values else model(**values)
 
 
-def _shipping_method(basket: Any, user: Any, address: Any, code: str) -> Any:
-    for method in Repository().get_shipping_methods(
-        basket=basket, user=user, shipping_addr=address
-    ):
+def _shipping_method(basket: Any, user: Any, address: Any, checkout: dict[str, Any]) -> Any:
+    """The checkout's shipping method; at the charge the customer paid if it is not offered now."""
+    code = checkout.get("shipping_method", "")
+    methods = Repository().get_shipping_methods(basket=basket, user=user, shipping_addr=address)
+    for method in methods:
         if method.code == code:
             return method
-    raise CannotPlaceOrder(f"shipping method {code!r} is no longer offered for this basket")
+    charge = checkout.get("shipping_charge")
+    if not charge:
+        raise CannotPlaceOrder(f"shipping method {code!r} is no longer offered for this basket")
+    method = FixedPrice(Decimal(charge[0]), Decimal(charge[1]))
+    method.code, method.name = code, checkout.get("shipping_name") or code
+    return method
 
 
 def payment_details(payment: Payment) -> provider_details.PaymentDetails:

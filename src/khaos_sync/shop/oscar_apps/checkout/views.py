@@ -80,7 +80,6 @@ class PaymentDetailsView(OscarPaymentDetailsView):
         if not provider:
             raise UnableToTakePayment(NOT_CONFIGURED)
         submission = self.submission
-        method = submission["shipping_method"]
         payment = start_payment(
             provider=provider,
             order_number=order_number,
@@ -89,7 +88,8 @@ class PaymentDetailsView(OscarPaymentDetailsView):
             total=total,
             shipping_address=submission["shipping_address"],
             billing_address=submission["billing_address"],
-            shipping_method_code=method.code if method is not None else "",
+            shipping_method=submission["shipping_method"],
+            shipping_charge=submission["shipping_charge"],
             email=submission["order_kwargs"].get("guest_email") or submission["user"].email,
             ip_address=self.request.META.get("REMOTE_ADDR"),
         )
