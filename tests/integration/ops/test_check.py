@@ -21,7 +21,8 @@ def row(output: str, check_name: str) -> str:
 def test_everything_configured_right_passes(khaos_settings):
     result = run_check()
     assert result.exit_code == 0, result.output
-    assert "6 passed, 0 failed" in result.output
+    assert "7 passed, 0 failed" in result.output  # six Khaos checks and the payment provider
+    assert row(result.output, "payment provider").rstrip().endswith("pass")
     assert "KhaosKSD simulator" in row(result.output, "service answers")
     assert row(result.output, "website name").rstrip().endswith("pass")
 
@@ -37,7 +38,7 @@ def test_wrong_values_fail_with_what_khaos_has(khaos_settings):
     assert "did you mean 'INTERNET'" in row(result.output, "sales source")
     assert "Khaos has Internet, Retail" in row(result.output, "company class")
     assert "Website 'Nope' not found" in row(result.output, "website name")
-    assert "2 passed, 4 failed" in result.output
+    assert "3 passed, 4 failed" in result.output
 
 
 def test_an_unknown_order_site_fails(khaos_settings):
@@ -53,7 +54,7 @@ def test_khaos_not_answering_fails_every_check(khaos_settings, sim):
     assert result.exit_code == 1
     assert "TransientError" in row(result.output, "service answers")
     assert "not checked: Khaos did not answer" in row(result.output, "stock sites")
-    assert "0 passed, 6 failed" in result.output
+    assert "1 passed, 6 failed" in result.output  # the payment provider needs no Khaos
 
 
 def test_the_check_records_the_connection_for_the_dashboard(khaos_settings):
