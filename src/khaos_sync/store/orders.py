@@ -135,14 +135,23 @@ def khaos_code(line: Any) -> tuple[str | None, str, str]:
         return None, "not a Khaos product (no Khaos stock item is linked to it)", ""
     if not binding.stock_code:
         return None, "the linked Khaos stock item has no stock code", ""
-    if product.upc != binding.stock_code:
+    if not product.upc and (flag := code_flag(binding.stock_id)):
         return (
             binding.stock_code,
             "",
-            f"{line.title}: Khaos item {binding.stock_id} has no stock code of its own"
-            f" (its code {binding.stock_code} belongs to another Khaos item)",
+            f"{line.title}: Khaos item {binding.stock_id} has no stock code of its own ({flag})",
         )
     return binding.stock_code, "", ""
+
+
+def code_flag(stock_id: str) -> str:
+    """Why a Khaos item gave up its code, while it has none (an open review flag)."""
+    from khaos_sync.sync.catalogue.models import ReviewFlag
+
+    flag = ReviewFlag.objects.filter(
+        kind=ReviewFlag.Kind.CODE, khaos_ref=stock_id, resolved_at=None
+    ).first()
+    return flag.reason if flag else ""
 
 
 def _attribute_text(attribute: Any) -> str:
