@@ -76,6 +76,15 @@ def low_stock_threshold() -> int:
     return int(settings.KHAOS_SYNC["shop"]["low_stock_threshold"])
 
 
+def gave_up_code(binding) -> bool:  # type: ignore[no-untyped-def]
+    """The item's Khaos code now belongs to another item (asked only of products without UPC)."""
+    from khaos_sync.sync.catalogue.models import ReviewFlag
+
+    return ReviewFlag.objects.filter(
+        kind=ReviewFlag.Kind.CODE, khaos_ref=binding.stock_id, resolved_at=None
+    ).exists()
+
+
 def sell_rules(binding, level: int):  # type: ignore[no-untyped-def]
     try:
         stock = binding.stock
@@ -122,7 +131,7 @@ class KhaosStrategy(oscar_strategy.Structured):
             return Unavailable()
         binding = khaos_binding(product)
         if binding is not None:
-            if not is_listed(product) or not product.upc:
+            if not is_listed(product) or (not product.upc and gave_up_code(binding)):
                 return Unavailable()  # hidden, or its Khaos code belongs to another item
             return KhaosAvailability(sell_rules(binding, combined_level(records)))
         if not product.get_product_class().track_stock:
