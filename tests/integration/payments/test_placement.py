@@ -52,7 +52,9 @@ def test_a_confirmed_payment_places_its_order_with_the_payment_details(
     built = build_sales_order(shop, OrderSettings()).order
     assert built is not None
     (sent,) = built.payments
-    assert sent.transaction_id == paid.transaction_id and sent.preauth is None
+    assert (
+        sent.transaction_id == paid.transaction_id and sent.preauth is False
+    )  # PREAUTH 0: the money is taken
 
 
 def test_a_preauthorised_payment_is_marked_so(django_capture_on_commit_callbacks: Any) -> None:
