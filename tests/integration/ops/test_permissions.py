@@ -99,9 +99,9 @@ def test_going_live_needs_its_own_permission(django_user_model):
     operator = logged_in(staff_with(django_user_model, VIEW, OPERATE))
     switcher = logged_in(staff_with(django_user_model, VIEW, GO_LIVE, username="g@example.com"))
 
-    assert post(operator, reverse("khaos-dashboard:golive"), {"dry_run": "on"}).status_code == 403
+    assert post(operator, reverse("khaos-dashboard:golive"), {"mode": "dry_run"}).status_code == 403
     assert writes_allowed()
-    post(switcher, reverse("khaos-dashboard:golive"), {"dry_run": "on"})
+    post(switcher, reverse("khaos-dashboard:golive"), {"mode": "dry_run"})
     assert not writes_allowed()
 
 

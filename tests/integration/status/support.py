@@ -75,14 +75,25 @@ def order_document(order: Any, number: str | None = None) -> str:
     sales_order = SalesOrder(
         customer=Customer(invoice_address=address, other_ref="shop-1", web_user="ann@example.com"),
         header=OrderHeader(associated_ref=number or str(order.number), delivery_grs=Decimal("0")),
-        items=tuple(
-            OrderItem(
-                stock_code=line.partner_sku,
-                order_qty=Decimal(line.quantity),
-                price_grs=line.unit_price_incl_tax,
-                import_ref=str(line.pk),
-            )
-            for line in order.lines.order_by("pk")
-        ),
+        items=tuple(order_item(line) for line in order.lines.order_by("pk")),
     )
     return build_orders([sales_order]).decode("utf-8")
+
+
+# Khaos's tax codes for the rates the generated catalogue uses (docs/orders.md).
+TAX_CODES = {Decimal("20"): 1, Decimal("0"): 2, Decimal("5"): 4}
+
+
+def order_item(line: Any) -> OrderItem:
+    """Standard-rate lines go gross; any other rate net with its tax code, as Khaos requires."""
+    rate = line.product.vat_rate
+    common = {
+        "stock_code": line.partner_sku,
+        "order_qty": Decimal(line.quantity),
+        "import_ref": str(line.pk),
+    }
+    if rate is None or Decimal(rate) == Decimal("20"):
+        return OrderItem(price_grs=line.unit_price_incl_tax, **common)
+    return OrderItem(
+        price_net=line.unit_price_excl_tax, tax_rate=TAX_CODES[Decimal(rate)], **common
+    )
