@@ -69,10 +69,10 @@ def demo(host: str, port: int, simulator_port: int, items: int, data_dir: Path, 
     with ExitStack() as running:
         step("Khaos simulator", f"generating about {items} items" if items else "")
         sim = running.enter_context(start_simulator(data_dir, simulator_port, items))
-        configure_environment(data_dir, sim.url)
+        shop_url = f"http://{host}:{port}"
+        configure_environment(data_dir, sim.url, shop_url)
         step("shop database", "migrations, static files, demo admin")
         password = prepare_shop()
-        shop_url = f"http://{host}:{port}"
         running.enter_context(background("shop", shop_command(host, port), data_dir))
         wait_until_up(f"{shop_url}/health")
         play_first_day(sim)
@@ -123,9 +123,10 @@ def start_simulator(data_dir: Path, port: int, items: int) -> Iterator[Any]:
         sim.stop()
 
 
-def configure_environment(data_dir: Path, khaos_url: str) -> None:
+def configure_environment(data_dir: Path, khaos_url: str, shop_url: str) -> None:
     """The demo's settings, as environment variables so the shop and worker see them too."""
     os.environ["KHAOS_SYNC_DATA_DIR"] = str(data_dir)
+    os.environ["KHAOS_SYNC_SHOP_SITE_URL"] = shop_url  # links in e-mails lead to the demo
     os.environ.pop("DATABASE_URL", None)  # always the demo's own SQLite database
     os.environ["KHAOS_SYNC_SHOP_DATABASE_URL"] = ""
     os.environ["KHAOS_SYNC_KHAOS_URL"] = khaos_url

@@ -112,12 +112,12 @@ def ensure_admin() -> None:
 def serve(host: str, port: int, workers: int) -> None:
     """Run the shop with gunicorn (static files by WhiteNoise, media by Django)."""
     setup_database()  # refuse to serve bare 500s before `init`
-    from django.conf import settings
 
-    if not (settings.STATIC_ROOT / "oscar").exists():
-        from django.core.management import call_command
+    # Every start, not only the first: an upgrade brings new scripts and styles
+    # (collectstatic copies only what changed, so this is quick).
+    from django.core.management import call_command
 
-        call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS_MODULE
     argv = [
         sys.executable,
