@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from khaos_sync.sync.orders.models import OrderExport
+from khaos_sync.sync.orders.sent import payments_for_khaos
 from khaos_sync.sync.orders.views import state_counts
 
 register = template.Library()
@@ -47,3 +48,9 @@ def lookup(mapping: dict[Any, Any], key: Any) -> Any:
 @register.filter
 def khaos_badge(state: str) -> str:
     return BADGES.get(state, "secondary")
+
+
+@register.simple_tag
+def khaos_payments_sent(order: Any) -> list[dict[str, str]]:
+    """The PAYMENT_DETAIL fields Khaos receives for the order, as its builder makes them."""
+    return payments_for_khaos(order)
