@@ -85,3 +85,26 @@ def test_a_long_e_mail_address_is_refused_at_the_gateway():
     assert "at most 50 characters; this one has 51" in " ".join(form.errors["username"])
     short = GatewayForm(data={"username": "jo@example.org", "options": GatewayForm.GUEST})
     assert "username" not in short.errors
+
+
+def test_an_address_book_entry_too_long_for_khaos_is_sent_back_for_editing(client):
+    """Choosing a saved address skips the form; the checkout still checks its lengths."""
+    from oscar.test.factories import ProductFactory, UserFactory
+
+    user = UserFactory(email="priya@example.com", password="Rope-Walk-1")
+    address = get_model("address", "UserAddress").objects.create(
+        user=user, **{**GOOD, "phone_number": "", "country_id": "GB",
+                      "line1": "Flat 3, The Old Sail Loft, 14-16 Harbour Lane Industrial Estat"},
+    )  # fmt: skip
+    client.force_login(user)
+    product = ProductFactory()
+    client.post(f"/basket/add/{product.pk}/", {"quantity": 1})
+
+    answer = client.post(
+        "/checkout/shipping-address/", {"action": "ship_to", "address_id": address.pk}
+    )
+
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/checkout/user-address/edit/{address.pk}/"
+    said = " ".join(m.message for m in answer.wsgi_request._messages)
+    assert "First line of address can be at most 35 characters" in said

@@ -40,19 +40,30 @@ def too_long(label: str, value: str, limit: int) -> str:
     return message
 
 
+def limit_errors(values: Any) -> dict[str, str]:
+    """Field → friendly error, for each address field longer than Khaos keeps.
+
+    ``values`` is a form's cleaned data or an address object (the address book).
+    """
+    errors = {}
+    for field, (tag, label) in ADDRESS_LIMITS.items():
+        value = values.get(field) if isinstance(values, dict) else getattr(values, field, None)
+        if not value:
+            continue
+        text = value.as_e164 if hasattr(value, "as_e164") else str(value)
+        limit = FIELD_LIMITS[tag]
+        if khaos_length(text) > limit:
+            errors[field] = too_long(label, text, limit)
+    return errors
+
+
 class KhaosLimitsMixin:
     """Adds a friendly error to every address field longer than Khaos keeps."""
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean()
-        for field, (tag, label) in ADDRESS_LIMITS.items():
-            value = cleaned.get(field)
-            if not value:
-                continue
-            text = value.as_e164 if hasattr(value, "as_e164") else str(value)
-            limit = FIELD_LIMITS[tag]
-            if khaos_length(text) > limit:
-                self.add_error(field, too_long(label, text, limit))  # type: ignore[attr-defined]
+        for field, message in limit_errors(cleaned).items():
+            self.add_error(field, message)  # type: ignore[attr-defined]
         return cleaned
 
 

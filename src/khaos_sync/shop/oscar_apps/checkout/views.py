@@ -26,9 +26,12 @@ from django.views import generic
 from oscar.apps.checkout.session import CheckoutSessionMixin
 from oscar.apps.checkout.views import *  # noqa: F403  Oscar's documented fork pattern
 from oscar.apps.checkout.views import PaymentDetailsView as OscarPaymentDetailsView
+from oscar.apps.checkout.views import ShippingAddressView as OscarShippingAddressView
 from oscar.apps.payment.exceptions import RedirectRequired, UnableToTakePayment
+from oscar.core.loading import get_model
 from payments import PaymentError, PaymentStatus, RedirectNeeded
 
+from khaos_sync.shop.oscar_apps.checkout.forms import limit_errors
 from khaos_sync.shop.payments.models import Payment
 from khaos_sync.shop.payments.placement import (
     FAILED,
@@ -52,6 +55,27 @@ NOT_CONFIGURED = "This shop cannot take payments yet. Please contact us to order
 
 def configured_provider() -> str:
     return str(settings.KHAOS_SYNC["payments"]["provider"])
+
+
+class ShippingAddressView(OscarShippingAddressView):
+    """An address from the address book skips the form: its lengths are checked here."""
+
+    def post(self, request: http.HttpRequest, *args: Any, **kwargs: Any) -> http.HttpResponse:
+        if request.POST.get("action") == "ship_to" and request.user.is_authenticated:
+            UserAddress = get_model("address", "UserAddress")
+            address = UserAddress._default_manager.filter(
+                pk=request.POST.get("address_id"), user=request.user
+            ).first()
+            errors = limit_errors(address) if address is not None else {}
+            if errors:
+                messages.error(
+                    request,
+                    "Please edit this address before we send your order to it: "
+                    + " ".join(errors.values()),
+                )
+                return redirect("checkout:user-address-update", pk=address.pk)
+        response: http.HttpResponse = super().post(request, *args, **kwargs)
+        return response
 
 
 class PaymentDetailsView(OscarPaymentDetailsView):
