@@ -69,7 +69,7 @@ def tax_code_table(name: str, value: Any) -> dict[str, int]:
             raise _error(
                 f"{name}.{rate} must be a Khaos tax code (1, 2, 4 or your own), got {code!r}"
             )
-        table[str(percent.normalize())] = code
+        table[format(percent.normalize(), "f")] = code  # "20", never "2E+1"
     if 1 not in table.values():
         raise _error(f"{name} must map the standard rate to Khaos tax code 1")
     return table
