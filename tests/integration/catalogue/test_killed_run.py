@@ -62,7 +62,12 @@ def test_a_killed_cli_sync_is_closed_and_the_next_run_takes_over(tmp_path, slow_
     victim = subprocess.Popen(
         [*CLI, "sync", "catalogue", "--full"],
         # Many slow calls: time to kill it mid-run.
-        env={**env, "KHAOS_SYNC_CATALOGUE_EXPORT_CHUNK": "1"},
+        # Small batches: products are written (and seen) while the run goes on.
+        env={
+            **env,
+            "KHAOS_SYNC_CATALOGUE_EXPORT_CHUNK": "1",
+            "KHAOS_SYNC_CATALOGUE_BATCH_SIZE": "5",
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
