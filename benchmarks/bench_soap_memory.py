@@ -9,7 +9,10 @@ the peak resident set size of:
   caller that wants the document in memory does;
 - ``streamed``: ``export_stock_items()``, items parsed while the answer arrives;
 - ``get_version``: GetVersion answered with the same large body (refused at
-  its small cap).
+  its small cap);
+- ``status_whole`` / ``status_streamed``: the same for an ExportStockStatus
+  answer of the same size, read whole (``export_stock_status()``, as the level
+  sync did) and streamed (``export_stock_status_entries()``).
 
 Each figure is reported with the process's baseline (imports, no call)
 subtracted and as a multiple of the answer size. Run with ``PYTHONPATH=src``:
@@ -43,7 +46,7 @@ HEAD = (
     '<return xsi:type="xsd:string">'
 )
 TAIL = "</return></NS1:{op}Response></SOAP-ENV:Body></SOAP-ENV:Envelope>"
-CASES = ("baseline", "whole", "streamed", "get_version")
+CASES = ("baseline", "whole", "streamed", "get_version", "status_whole", "status_streamed")
 
 SERVER = """
 import shutil, sys
@@ -55,7 +58,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         action = self.headers.get("SOAPAction", "")
-        body = folder / ("GetVersion.xml" if "GetVersion" in action else "ExportStock.xml")
+        name = action.strip('"').rsplit("#", 1)[-1]
+        body = folder / f"{name}.xml"
         self.send_response(200)
         self.send_header("Content-Type", "text/xml; charset=utf-8")
         self.send_header("Content-Length", str(body.stat().st_size))
@@ -78,6 +82,7 @@ MEASURE = """
 import resource, sys, time
 from khaos_sync.protocol.client import KhaosClient
 from khaos_sync.protocol.documents.stock import iter_stock_items
+from khaos_sync.protocol.documents.stock_status import iter_stock_status
 from khaos_sync.protocol.errors import ProtocolError
 case, url = sys.argv[1], sys.argv[2]
 items = 0
@@ -90,6 +95,14 @@ with KhaosClient(url, timeout=600, max_response_bytes=4 << 30) as client:
         del document
     elif case == "streamed":
         for _ in client.export_stock_items():
+            items += 1
+    elif case == "status_whole":
+        document = client.export_stock_status()
+        for _ in iter_stock_status(document.encode("utf-8")):
+            items += 1
+        del document
+    elif case == "status_streamed":
+        for _ in client.export_stock_status_entries():
             items += 1
     elif case == "get_version":
         try:
@@ -111,6 +124,26 @@ def write_answer(folder: Path, operation: str, document: Path) -> int:
     return target.stat().st_size
 
 
+STATUS_ENTRY = (
+    '<STOCK_ITEM CODE="CODE{n}" ID="{n}" SITE="{site}"><LEVEL>{level}</LEVEL>'
+    "<STATUS>0</STATUS><SAFE_LEVEL>2</SAFE_LEVEL><MIN_LEVEL>1</MIN_LEVEL>"
+    "<SELL_PRICE>12.5000</SELL_PRICE><WEBSELL_PRICE>11.9900</WEBSELL_PRICE></STOCK_ITEM>\n"
+)
+
+
+def write_status_document(path: Path, size: int) -> None:
+    """A KSDXMLStockStatus document of about ``size`` bytes, one entry per item and site."""
+    with path.open("w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="utf-8"?>\n<STOCK_STATUS>\n')
+        written, n = 0, 0
+        while written < size:
+            n += 1
+            entry = STATUS_ENTRY.format(n=n // 2, site=1 + n % 2, level=n % 50)
+            out.write(entry)
+            written += len(entry)
+        out.write("</STOCK_STATUS>\n")
+
+
 def measure(case: str, url: str) -> tuple[int, int, float]:
     done = subprocess.run(
         [sys.executable, "-c", MEASURE, case, url], capture_output=True, text=True, check=True
@@ -130,6 +163,9 @@ def main() -> None:
         write_stock_document(document, args.mb * 1_000_000 * 10 // 12)  # escaping adds ~20%
         size = write_answer(folder, "ExportStock", document)
         write_answer(folder, "GetVersion", document)
+        document.unlink()
+        write_status_document(document, args.mb * 1_000_000 * 10 // 12)
+        write_answer(folder, "ExportStockStatus", document)
         document.unlink()
         server = subprocess.Popen(
             [sys.executable, "-c", SERVER, str(folder)], stdout=subprocess.PIPE, text=True

@@ -28,6 +28,7 @@ import httpx
 
 from khaos_sync import __version__
 from khaos_sync.protocol.documents.stock import StockItem, iter_stock_items_of_pieces
+from khaos_sync.protocol.documents.stock_status import StockStatus, iter_stock_status_of_pieces
 from khaos_sync.protocol.errors import KhaosError, ProtocolError, SoapFault, TransientError
 from khaos_sync.protocol.results import (
     CompanyList,
@@ -45,7 +46,7 @@ from khaos_sync.protocol.soap.envelope import (
     find_fault,
 )
 from khaos_sync.protocol.soap.operations import Operation, get_operation
-from khaos_sync.protocol.soap.streaming import StringAnswer
+from khaos_sync.protocol.soap.streaming import KeptText, StringAnswer
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,25 @@ DateLike = date  # a datetime is a date too
 # Calls whose answer is a handful of values: a larger answer is a wrong
 # endpoint or a hostile one, and must not cost memory to find out.
 SMALL_ANSWER_BYTES: Final = 64 * 1024
-ANSWER_CAPS: Final = {"GetVersion": SMALL_ANSWER_BYTES}
+# Lists of a back office's set-up (sites, sources, classes): thousands of
+# entries at most.
+LIST_ANSWER_BYTES: Final = 4 * 1024 * 1024
+ANSWER_CAPS: Final = {
+    "GetVersion": SMALL_ANSWER_BYTES,
+    **dict.fromkeys(
+        (
+            "GetSiteList",
+            "GetSaleSource",
+            "GetCompanyClass",
+            "GetCompanyStatus",
+            "GetManufacturer",
+            "GetPriceLists",
+            "GetKeycodeTypes",
+            "GetCountryList",
+        ),
+        LIST_ANSWER_BYTES,
+    ),
+}
 
 
 class TlsVerificationError(KhaosError):
@@ -136,23 +155,8 @@ class KhaosClient:
         definition = get_operation(operation)
         sent = {name: value for name, value in params.items() if value is not None}
         log.debug("Khaos %s(%s)", definition.name, _loggable(definition, sent))
-        started = time.monotonic()
-        outcome = OUTCOME_ERROR
-        try:
-            result = self._call(definition, sent, timeout)
-            outcome = OUTCOME_OK
-            return result
-        except SoapFault:
-            outcome = OUTCOME_FAULT
-            raise
-        except TransientError:
-            outcome = OUTCOME_TRANSIENT
-            raise
-        except ProtocolError:
-            outcome = OUTCOME_PROTOCOL
-            raise
-        finally:
-            self._report(definition.name, time.monotonic() - started, outcome)
+        with self._reported(definition.name):
+            return self._call(definition, sent, timeout)
 
     def _call(self, definition: Operation, params: Mapping[str, Any], timeout: float | None) -> Any:
         body = encode_request(definition.name, params)
@@ -227,25 +231,8 @@ class KhaosClient:
         definition = get_operation(operation)
         sent = {name: value for name, value in params.items() if value is not None}
         log.debug("Khaos %s(%s), streamed", definition.name, _loggable(definition, sent))
-        started = time.monotonic()
-        outcome = OUTCOME_ERROR
-        try:
+        with self._reported(definition.name):
             yield from self._stream(definition, encode_request(definition.name, sent), timeout)
-            outcome = OUTCOME_OK
-        except GeneratorExit:
-            outcome = OUTCOME_OK  # the caller had what it needed
-            raise
-        except SoapFault:
-            outcome = OUTCOME_FAULT
-            raise
-        except TransientError:
-            outcome = OUTCOME_TRANSIENT
-            raise
-        except ProtocolError:
-            outcome = OUTCOME_PROTOCOL
-            raise
-        finally:
-            self._report(definition.name, time.monotonic() - started, outcome)
 
     def _stream(self, definition: Operation, body: bytes, timeout: float | None) -> Iterator[bytes]:
         limit = self._cap(definition)
@@ -265,6 +252,23 @@ class KhaosClient:
         return httpx.Timeout(
             self.timeout if timeout is None else timeout, connect=self.connect_timeout
         )
+
+    @contextlib.contextmanager
+    def _reported(self, operation: str) -> Iterator[None]:
+        """Time the call and report its outcome, by the kind of error it ended with."""
+        started = time.monotonic()
+        outcome = OUTCOME_ERROR
+        try:
+            yield
+            outcome = OUTCOME_OK
+        except GeneratorExit:
+            outcome = OUTCOME_OK  # a streamed answer's reader had what it needed
+            raise
+        except KhaosError as exc:
+            outcome = outcome_of(exc)
+            raise
+        finally:
+            self._report(operation, time.monotonic() - started, outcome)
 
     def _report(self, operation: str, seconds: float, outcome: str) -> None:
         log.info("Khaos %s: %s in %.3fs", operation, outcome, seconds)
@@ -377,17 +381,20 @@ class KhaosClient:
         mapping_type: int | None = None,
         last_updated: DateLike | None = None,
         timeout: float | None = None,
+        keep: KeptText | None = None,
     ) -> Iterator[StockItem]:
-        """ExportStock's items one at a time while the answer arrives (flat memory)."""
-        return iter_stock_items_of_pieces(
-            self.stream_string(
-                "ExportStock",
-                timeout=timeout,
-                StockCode=stock_code,
-                MappingType=mapping_type,
-                LastUpdated=last_updated,
-            )
+        """ExportStock's items one at a time while the answer arrives (flat memory).
+
+        ``keep`` collects the first bytes of the document, for a failure's payload.
+        """
+        pieces = self.stream_string(
+            "ExportStock",
+            timeout=timeout,
+            StockCode=stock_code,
+            MappingType=mapping_type,
+            LastUpdated=last_updated,
         )
+        return iter_stock_items_of_pieces(keep.through(pieces) if keep else pieces)
 
     def export_stock_compressed(
         self,
@@ -431,6 +438,32 @@ class KhaosClient:
                 PotentialLeadTime=potential_lead_time,
             )
         )
+
+    def export_stock_status_entries(
+        self,
+        *,
+        stock_code: str | None = None,
+        mapping_type: int | None = None,
+        last_updated: DateLike | None = None,
+        site_id: int | None = None,
+        potential_lead_time: bool | None = None,
+        timeout: float | None = None,
+        keep: KeptText | None = None,
+    ) -> Iterator[StockStatus]:
+        """ExportStockStatus's entries one at a time while the answer arrives (flat memory).
+
+        ``keep`` collects the first bytes of the document, for a failure's payload.
+        """
+        pieces = self.stream_string(
+            "ExportStockStatus",
+            timeout=timeout,
+            StockCode=stock_code,
+            MappingType=mapping_type,
+            LastUpdated=last_updated,
+            SiteID=site_id,
+            PotentialLeadTime=potential_lead_time,
+        )
+        return iter_stock_status_of_pieces(keep.through(pieces) if keep else pieces)
 
     def get_stock_potential(
         self,
@@ -636,6 +669,17 @@ class KhaosClient:
 
     def get_sop_data(self, *, data_types: str | None = None, timeout: float | None = None) -> str:
         return _str(self.call("GetSOPData", timeout=timeout, DataTypes=data_types))
+
+
+def outcome_of(exc: KhaosError) -> str:
+    """The OUTCOME_* value of a call that ended with ``exc``."""
+    if isinstance(exc, SoapFault):
+        return OUTCOME_FAULT
+    if isinstance(exc, TransientError):
+        return OUTCOME_TRANSIENT
+    if isinstance(exc, ProtocolError):
+        return OUTCOME_PROTOCOL
+    return OUTCOME_ERROR
 
 
 # --- TLS -------------------------------------------------------------------

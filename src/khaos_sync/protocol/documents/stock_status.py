@@ -7,7 +7,7 @@ attribute or child), otherwise from the enclosing ``STOCK_STATUS SITE=``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -16,7 +16,12 @@ from enum import IntEnum
 from lxml import etree
 
 from khaos_sync.protocol.values import Fields, expect_root
-from khaos_sync.protocol.xmlsafe import Source, iter_elements, parse_document
+from khaos_sync.protocol.xmlsafe import (
+    Source,
+    iter_elements,
+    iter_elements_of_pieces,
+    parse_document,
+)
 
 ROOT_TAG = "STOCK_STATUS"
 ITEM_TAG = "STOCK_ITEM"
@@ -53,6 +58,12 @@ class StockStatus:
 def iter_stock_status(source: Source, *, max_bytes: int | None = None) -> Iterator[StockStatus]:
     """Stream the entries of an ExportStockStatus document (bytes, path or file)."""
     for element in iter_elements(source, ITEM_TAG, root=ROOT_TAG, max_bytes=max_bytes):
+        yield read_stock_status(element)
+
+
+def iter_stock_status_of_pieces(pieces: Iterable[bytes]) -> Iterator[StockStatus]:
+    """Stream the entries of an ExportStockStatus document arriving in UTF-8 pieces."""
+    for element in iter_elements_of_pieces(pieces, ITEM_TAG, root=ROOT_TAG):
         yield read_stock_status(element)
 
 

@@ -18,6 +18,7 @@ envelope not in UTF-8) is kept whole and decoded by
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from enum import Enum, auto
 from typing import Any, Final
 
@@ -35,6 +36,38 @@ _ENTITY = re.compile(rb"&(lt|gt|amp|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
 _NAMED = {b"lt": b"<", b"gt": b">", b"amp": b"&", b"quot": b'"', b"apos": b"'"}
 _UTF8_DECLARATION = re.compile(rb"\A(\xef\xbb\xbf)?\s*<\?xml\s[^>]*\?>")
 _ENCODING = re.compile(rb"encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+
+
+class KeptText:
+    """The first ``limit`` bytes of a streamed string, kept while it passes through.
+
+    A streamed answer is never held whole, so when its document cannot be read
+    this is what a failed item keeps as its payload: all of it for the answer
+    about one item, the start of it for a huge one.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.data = bytearray()
+        self.total = 0
+        self.ended = False  # the whole string went through
+
+    def through(self, pieces: Iterable[bytes]) -> Iterator[bytes]:
+        for piece in pieces:
+            self.total += len(piece)
+            room = self.limit - len(self.data)
+            if room > 0:
+                self.data += piece[:room]
+            yield piece
+        self.ended = True
+
+    def text(self) -> str:
+        text = self.data.decode("utf-8", errors="replace")
+        if not self.ended:
+            text += f"\n[reading stopped here, after {self.total} bytes]"
+        elif self.total > len(self.data):
+            text += f"\n[cut here: the answer was {self.total} bytes]"
+        return text
 
 
 class _Mode(Enum):

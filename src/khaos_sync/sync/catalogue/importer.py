@@ -22,10 +22,11 @@ from django.utils import timezone
 from khaos_sync.mappers.categories import Memberships, category_specs, memberships
 from khaos_sync.mappers.products import MappingOptions, ProductSpec, map_stock_item
 from khaos_sync.protocol.client import KhaosClient
-from khaos_sync.protocol.documents.stock import StockItem, iter_stock_items
+from khaos_sync.protocol.documents.stock import StockItem
 from khaos_sync.protocol.documents.web_categories import parse_web_categories
-from khaos_sync.protocol.errors import KhaosError, ProtocolError, TransientError
+from khaos_sync.protocol.errors import DocumentError, KhaosError, ProtocolError, TransientError
 from khaos_sync.protocol.results import StockListEntry
+from khaos_sync.protocol.soap.streaming import KeptText
 from khaos_sync.shop.search import index_updates_paused
 from khaos_sync.store import catalogue as store
 from khaos_sync.store.categories import sync_categories
@@ -42,6 +43,8 @@ EVERYTHING_SINCE = date(1900, 1, 1)
 DATE_REVISION = 0
 DATE_MOVEMENT = 2
 STOCK_CODE = 1
+# What a failed item keeps of Khaos's answer: all of an item's, the start of a huge one.
+KEPT_ANSWER_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -182,17 +185,12 @@ class CatalogueImporter:
         ]
         while pending:
             chunk = pending.pop(0)
-            document: str | None = None
+            kept = KeptText(KEPT_ANSWER_BYTES if len(chunk) == 1 else 0)
             try:
-                document = self.call(
-                    lambda c=chunk: self.client.export_stock(
-                        stock_code=",".join(c), mapping_type=STOCK_CODE
-                    )
-                )
-                items = list(iter_stock_items(document.encode("utf-8")))
+                items = self.call(lambda c=chunk, k=kept: self.fetch_chunk(c, k))
             except (TransientError, ProtocolError) as exc:
                 if len(chunk) == 1:
-                    self.fail_code(chunk[0], document, exc)
+                    self.fail_code(chunk[0], kept, exc)
                     continue
                 half = len(chunk) // 2
                 pending[:0] = [chunk[:half], chunk[half:]]
@@ -202,10 +200,20 @@ class CatalogueImporter:
             if progress:
                 progress(len(chunk))
 
-    def fail_code(self, code: str, document: str | None, exc: KhaosError) -> None:
-        if document is None:
-            self.unfetched += 1  # nothing of the item arrived; a retry asks Khaos again
-        self.recorder.fail(code, document or f"ExportStock StockCode={code}", exc)
+    def fetch_chunk(self, codes: list[str], kept: KeptText) -> list[StockItem]:
+        """The chunk's items, parsed while the answer arrives; whole or not at all."""
+        return list(
+            self.client.export_stock_items(
+                stock_code=",".join(codes), mapping_type=STOCK_CODE, keep=kept
+            )
+        )
+
+    def fail_code(self, code: str, kept: KeptText, exc: KhaosError) -> None:
+        if not isinstance(exc, DocumentError) or not kept.total:
+            # The answer did not arrive whole: a retry asks Khaos again.
+            self.unfetched += 1
+        payload = kept.text() if kept.total else f"ExportStock StockCode={code}"
+        self.recorder.fail(code, payload, exc)
 
     def call(self, request: Callable[[], Any]) -> Any:
         self.recorder.call_made()

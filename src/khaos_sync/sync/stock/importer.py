@@ -28,8 +28,9 @@ from khaos_sync.mappers.stock import (
     map_item_stock,
 )
 from khaos_sync.protocol.client import KhaosClient
-from khaos_sync.protocol.documents.stock_status import StockStatus, iter_stock_status
-from khaos_sync.protocol.errors import KhaosError, TransientError
+from khaos_sync.protocol.documents.stock_status import StockStatus
+from khaos_sync.protocol.errors import ProtocolError, TransientError
+from khaos_sync.protocol.soap.streaming import KeptText
 from khaos_sync.store import stock as store
 from khaos_sync.store.sites import site_partner
 from khaos_sync.sync.core.cursors import advance_cursor, read_cursor
@@ -43,6 +44,8 @@ DATE_MOVEMENT = 2
 STOCK_CODE = 1
 ALL_SITES = -1
 EVERYTHING_SINCE = date(1900, 1, 1)
+# What a failed item keeps of Khaos's answer: all of an item's, the start of a huge one.
+KEPT_ANSWER_BYTES = 1024 * 1024
 
 Progress = Callable[[int], None]
 
@@ -65,6 +68,7 @@ class StockImporter:
         self.default_site = 1
         self.partner_ids: dict[int, int] = {}
         self.totals = store.LevelWrite()
+        self.unfetched = 0  # codes whose levels could not be fetched
 
     # --- the run ---
 
@@ -76,6 +80,10 @@ class StockImporter:
         # Every pack, not only those whose components moved: a pack's recipe can
         # change in Khaos without any stock movement.
         self.apply(self.fetch_items(codes, progress), all_packs=True)
+        if codes and self.unfetched == len(codes):
+            # Nothing went through: the next run asks for the same window again.
+            self.recorder.failure = f"every item failed ({len(codes)}); see failed items"
+            return
         advance_cursor(CURSOR, started)
 
     def run_codes(self, codes: Sequence[str]) -> None:
@@ -110,43 +118,50 @@ class StockImporter:
     # --- fetching ---
 
     def fetch_items(self, codes: Sequence[str], progress: Progress | None) -> Iterator[ItemStock]:
+        """Levels of ``codes`` in chunks; a chunk that fails is asked again in halves.
+
+        A timeout, a truncated or malformed answer, or a document that cannot be
+        parsed all fail only their chunk, down to the one bad item, which is
+        kept as a failed item with what Khaos answered for it.
+        """
         pending = [
             list(codes[i : i + self.chunk_size]) for i in range(0, len(codes), self.chunk_size)
         ]
         while pending:
             chunk = pending.pop(0)
+            kept = KeptText(KEPT_ANSWER_BYTES if len(chunk) == 1 else 0)
             try:
-                document = self.call(lambda c=chunk: self.export_status(c))
-            except TransientError as exc:
+                entries = self.call(lambda c=chunk, k=kept: self.export_status(c, k))
+            except (TransientError, ProtocolError) as exc:
                 if len(chunk) == 1:
-                    self.recorder.fail(chunk[0], f"ExportStockStatus StockCode={chunk[0]}", exc)
+                    payload = (
+                        kept.text() if kept.total else f"ExportStockStatus StockCode={chunk[0]}"
+                    )
+                    self.recorder.fail(chunk[0], payload, exc)
+                    self.unfetched += 1
                     continue
-                # A large export timed out: ask again for half as much at a time.
                 half = len(chunk) // 2
                 pending[:0] = [chunk[:half], chunk[half:]]
                 log.info("status chunk halved", extra={"size": half, "error": str(exc)})
                 continue
-            yield from self.map_chunk(document, chunk)
+            yield from self.map_entries(entries)
             if progress:
                 progress(len(chunk))
 
-    def export_status(self, codes: list[str]) -> str:
-        return self.client.export_stock_status(
-            stock_code=",".join(codes), mapping_type=STOCK_CODE, site_id=ALL_SITES
+    def export_status(self, codes: list[str], kept: KeptText) -> list[StockStatus]:
+        """The chunk's entries, parsed while the answer arrives; whole or not at all."""
+        return list(
+            self.client.export_stock_status_entries(
+                stock_code=",".join(codes), mapping_type=STOCK_CODE, site_id=ALL_SITES, keep=kept
+            )
         )
 
-    def map_chunk(self, document: str, chunk: list[str]) -> Iterator[ItemStock]:
-        try:
-            groups = group_by_item(iter_stock_status(document.encode("utf-8")))
-        except KhaosError as exc:
-            # The raw document is kept so it can be inspected and replayed.
-            self.recorder.fail(f"ExportStockStatus {chunk[0]}…{chunk[-1]}", document, exc)
-            return
-        for entries in groups.values():
+    def map_entries(self, entries: list[StockStatus]) -> Iterator[ItemStock]:
+        for group in group_by_item(entries).values():
             try:
-                yield map_item_stock(entries, self.sites, self.chosen, self.default_site)
+                yield map_item_stock(group, self.sites, self.chosen, self.default_site)
             except StockMappingError as exc:
-                self.recorder.fail(entry_key(entries[0]), raw_entries(entries), exc)
+                self.recorder.fail(entry_key(group[0]), raw_entries(group), exc)
 
     def call(self, request: Callable[[], Any]) -> Any:
         self.recorder.call_made()

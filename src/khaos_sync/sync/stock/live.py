@@ -29,7 +29,7 @@ from oscar.core.loading import get_model
 from khaos_sync.mappers.products import PARENT
 from khaos_sync.mappers.stock import Site, group_by_item, map_item_stock
 from khaos_sync.protocol.client import KhaosClient
-from khaos_sync.protocol.documents.stock_status import iter_stock_status
+from khaos_sync.protocol.documents.stock_status import StockStatus
 from khaos_sync.store import stock as store
 from khaos_sync.sync.catalogue.models import BundleComponent, ProductBinding
 from khaos_sync.sync.core.backend import record_call
@@ -71,8 +71,8 @@ def refresh_basket_levels(basket: Any) -> LiveResult:
         return LiveResult("stale", tuple(codes))
     started = time.monotonic()
     try:
-        document = fetch_within(codes, float(config["jit_budget_seconds"]))
-        apply_live_levels(document)
+        entries = fetch_within(codes, float(config["jit_budget_seconds"]))
+        apply_live_levels(entries)
     except Exception as exc:  # whatever went wrong, the sale goes on with what we know
         seconds = time.monotonic() - started
         cache.set(DOWN_KEY, True, config["jit_cache_seconds"])
@@ -100,13 +100,13 @@ def basket_codes(basket: Any) -> list[str]:
     return sorted(codes)
 
 
-def fetch_within(codes: Sequence[str], budget: float) -> str:
+def fetch_within(codes: Sequence[str], budget: float) -> list[StockStatus]:
     """ExportStockStatus for ``codes``; TimeoutError when Khaos misses the deadline."""
     khaos = settings.KHAOS_SYNC["khaos"]
     if not khaos["url"]:
         raise RuntimeError("no Khaos URL configured")
 
-    def call() -> str:
+    def call() -> list[StockStatus]:
         with KhaosClient(
             khaos["url"],
             timeout=budget,
@@ -115,8 +115,10 @@ def fetch_within(codes: Sequence[str], budget: float) -> str:
             on_call=record_call,
             max_response_bytes=LIVE_ANSWER_BYTES,
         ) as client:
-            return client.export_stock_status(
-                stock_code=",".join(codes), mapping_type=STOCK_CODE, site_id=ALL_SITES
+            return list(
+                client.export_stock_status_entries(
+                    stock_code=",".join(codes), mapping_type=STOCK_CODE, site_id=ALL_SITES
+                )
             )
 
     future = _executor.submit(call)
@@ -127,11 +129,11 @@ def fetch_within(codes: Sequence[str], budget: float) -> str:
         raise TimeoutError(f"Khaos did not answer within {budget:.1f} s") from None
 
 
-def apply_live_levels(document: str) -> None:
+def apply_live_levels(entries: list[StockStatus]) -> None:
     sites, chosen, default_site = known_sites()
     items = [
-        map_item_stock(entries, sites, chosen, default_site)
-        for entries in group_by_item(iter_stock_status(document.encode("utf-8"))).values()
+        map_item_stock(group, sites, chosen, default_site)
+        for group in group_by_item(entries).values()
     ]
     partner_ids = store.site_partner_ids(chosen)
     now = timezone.now()
