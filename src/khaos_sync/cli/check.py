@@ -1,5 +1,8 @@
 """``khaos-sync check``: do the configured Khaos values exist in Khaos?
 
+On the cloud transport Khaos is not asked anything: the check says what to
+enter in Khaos Control Cloud instead (the channel config URL and user name).
+
 The configuration parser can tell that ``khaos.stock_sites`` is a list of whole
 numbers; only Khaos can tell whether site 7 exists. Each check asks Khaos with
 a cheap list call and compares; the table shows what was configured, what
@@ -14,8 +17,8 @@ from typing import Any
 
 import click
 
+from khaos_sync.backends.soap import SoapBackend
 from khaos_sync.cli.django_setup import setup_django
-from khaos_sync.protocol.client import KhaosClient
 from khaos_sync.protocol.errors import KhaosError, SoapFault
 from khaos_sync.protocol.versions import MINIMUM_VERSIONS, supports
 
@@ -33,28 +36,26 @@ class Verdict:
 
 # A check returns (configured, what Khaos has, passed).
 Outcome = tuple[str, str, bool]
-Check = Callable[[KhaosClient, Mapping[str, Any]], Outcome]
+Check = Callable[[SoapBackend, Mapping[str, Any]], Outcome]
 
 
-def service_answers(client: KhaosClient, khaos: Mapping[str, Any]) -> Outcome:
-    return khaos["url"], client.get_version(), True
+def service_answers(backend: SoapBackend, khaos: Mapping[str, Any]) -> Outcome:
+    return khaos["url"], backend.version(), True
 
 
-def service_version(client: KhaosClient, khaos: Mapping[str, Any]) -> Outcome:
+def service_version(backend: SoapBackend, khaos: Mapping[str, Any]) -> Outcome:
     """Operations this Khaos is too old for, by GetVersion."""
-    version = client.get_version()
+    version = backend.version()
     missing = [operation for operation in MINIMUM_VERSIONS if not supports(version, operation)]
     needs = ", ".join(f"{op} needs {'.'.join(map(str, MINIMUM_VERSIONS[op]))}" for op in missing)
     return "-", version + (f"; {needs}" if missing else "; every operation available"), not missing
 
 
-def keycodes(client: KhaosClient, khaos: Mapping[str, Any]) -> Outcome:
-    from khaos_sync.protocol.documents.sop_data import parse_sop_data
-
+def keycodes(backend: SoapBackend, khaos: Mapping[str, Any]) -> Outcome:
     wanted = khaos["keycode_vouchers"]
     if not wanted:
         return "(no voucher sent as keycode)", "-", True
-    known = {k.code for k in parse_sop_data(client.get_sop_data()).keycodes if k.code}
+    known = {k.code for k in backend.sop_data().keycodes if k.code}
     missing = [code for code in wanted if code not in known]
     found = (
         f"missing {', '.join(missing)}; {choose_from(sorted(known))}" if missing else "all exist"
@@ -65,7 +66,7 @@ def keycodes(client: KhaosClient, khaos: Mapping[str, Any]) -> Outcome:
 def not_listable(key: str) -> Check:
     """Khaos's web service has no list of these: they can only be checked in Khaos."""
 
-    def check(client: KhaosClient, khaos: Mapping[str, Any]) -> Outcome:
+    def check(backend: SoapBackend, khaos: Mapping[str, Any]) -> Outcome:
         if not khaos[key]:
             return "(empty: Khaos's default)", "-", True
         return khaos[key], "no web service lists these: confirm it in Khaos's System Data", True
@@ -73,8 +74,8 @@ def not_listable(key: str) -> Check:
     return check
 
 
-def stock_sites(client: KhaosClient, khaos: Mapping[str, Any]) -> Outcome:
-    sites = {site.site_id: site.site_name for site in client.get_site_list().sites}
+def stock_sites(backend: SoapBackend, khaos: Mapping[str, Any]) -> Outcome:
+    sites = {site.site_id: site.site_name for site in backend.sites().sites}
     wanted = khaos["stock_sites"]
     known = ", ".join(f"{i} {n}" for i, n in sorted(sites.items()))
     if not wanted:
@@ -84,20 +85,20 @@ def stock_sites(client: KhaosClient, khaos: Mapping[str, Any]) -> Outcome:
     return ", ".join(map(str, wanted)), found, not missing
 
 
-def order_site(client: KhaosClient, khaos: Mapping[str, Any]) -> Outcome:
+def order_site(backend: SoapBackend, khaos: Mapping[str, Any]) -> Outcome:
     wanted = khaos["order_site"]
     if not wanted:
         return "(Khaos's default site)", "-", True
-    sites = client.get_site_list().sites
+    sites = backend.sites().sites
     match = any(wanted.lower() == s.site_name.lower() or wanted == str(s.site_id) for s in sites)
     return wanted, wanted if match else choose_from([s.site_name for s in sites]), match
 
 
-def listed(key: str, fetch: Callable[[KhaosClient], list[str]]) -> Check:
+def listed(key: str, fetch: Callable[[SoapBackend], list[str]]) -> Check:
     """A check that the configured value is one of a Khaos list, spelt exactly."""
 
-    def check(client: KhaosClient, khaos: Mapping[str, Any]) -> Outcome:
-        choices = fetch(client)
+    def check(backend: SoapBackend, khaos: Mapping[str, Any]) -> Outcome:
+        choices = fetch(backend)
         wanted = khaos[key]
         if wanted in choices:
             return wanted, wanted, True
@@ -114,18 +115,16 @@ def choose_from(choices: list[str]) -> str:
     return f"Khaos has {shown}{more}" if choices else "Khaos lists none"
 
 
-def website(client: KhaosClient, khaos: Mapping[str, Any]) -> Outcome:
-    from khaos_sync.protocol.documents.web_categories import parse_web_categories_ex2
-
+def website(backend: SoapBackend, khaos: Mapping[str, Any]) -> Outcome:
     wanted = khaos["website_name"]
-    version = client.get_version()
+    version = backend.version()
     if not supports(version, "ExportWebCategoriesEx2"):
         return wanted, f"not checked: ExportWebCategoriesEx2 needs 8.144, Khaos is {version}", False
     try:
-        document = client.export_web_categories_ex2(website_name=wanted)
+        tree = backend.website_categories(wanted)
     except SoapFault as fault:
         return wanted, fault.fault_string, False
-    categories = sum(1 for _ in parse_web_categories_ex2(document).walk())
+    categories = sum(1 for _ in tree.walk())
     return wanted, f"{categories} categories", True
 
 
@@ -134,8 +133,8 @@ CHECKS: list[tuple[str, Check]] = [
     ("service version (GetVersion)", service_version),
     ("stock sites (GetSiteList)", stock_sites),
     ("order site (GetSiteList)", order_site),
-    ("sales source (GetSaleSource)", listed("sales_source", lambda c: c.get_sale_source())),
-    ("company class (GetCompanyClass)", listed("company_class", lambda c: c.get_company_class())),
+    ("sales source (GetSaleSource)", listed("sales_source", lambda b: b.sale_sources())),
+    ("company class (GetCompanyClass)", listed("company_class", lambda b: b.company_classes())),
     ("keycodes of vouchers (GetSOPData)", keycodes),
     ("brand", not_listable("brand")),
     ("company type", not_listable("company_type")),
@@ -152,14 +151,33 @@ def payment_verdict(payments: Mapping[str, Any], site_url: str) -> Verdict:
     return Verdict("payment provider ([payments])", describe(payments), found, not problems)
 
 
-def run_checks(client: KhaosClient, khaos: Mapping[str, Any]) -> list[Verdict]:
+def cloud_verdicts(site_url: str, cloud: Mapping[str, Any]) -> list[Verdict]:
+    """On the cloud transport Khaos calls the shop: what to enter in Khaos Control Cloud."""
+    config_url = f"{site_url.rstrip('/')}/khaos-cloud/channel-config.{cloud['format'].lower()}"
+    return [
+        Verdict(
+            "channel config URL (enter in Khaos Control Cloud)",
+            "[shop] site_url",
+            config_url if site_url else "set [shop] site_url first",
+            bool(site_url),
+        ),
+        Verdict(
+            "channel user name (enter in Khaos Control Cloud)",
+            "[cloud] username",
+            cloud["username"] or "(not set)",
+            bool(cloud["username"] and cloud["password"]),
+        ),
+    ]
+
+
+def run_checks(backend: SoapBackend, khaos: Mapping[str, Any]) -> list[Verdict]:
     verdicts: list[Verdict] = []
     for label, check in CHECKS:
         if verdicts and not verdicts[0].passed:
             verdicts.append(Verdict(label, "-", "not checked: Khaos did not answer", False))
             continue
         try:
-            configured, found, passed = check(client, khaos)
+            configured, found, passed = check(backend, khaos)
             warning = passed and found.startswith("no web service lists")
             verdicts.append(Verdict(label, configured, found, passed, warning))
         except KhaosError as exc:
@@ -215,7 +233,7 @@ def check(url: str | None) -> None:
     setup_django()
     from django.conf import settings
 
-    from khaos_sync.sync.core.backend import khaos_client
+    from khaos_sync.sync.core.backend import khaos_backend
 
     khaos = dict(settings.KHAOS_SYNC["khaos"])
     orders = settings.KHAOS_SYNC["orders"]
@@ -223,11 +241,14 @@ def check(url: str | None) -> None:
     if url:
         khaos["url"] = url
     try:
-        client = khaos_client(khaos["url"] or None)
+        backend = khaos_backend(url)
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from None
-    with client:
-        verdicts = run_checks(client, khaos)
+    with backend:
+        if isinstance(backend, SoapBackend):
+            verdicts = run_checks(backend, khaos)
+        else:
+            verdicts = cloud_verdicts(settings.KHAOS_SITE_URL, settings.KHAOS_SYNC["cloud"])
     verdicts.append(payment_verdict(settings.KHAOS_SYNC["payments"], settings.KHAOS_SITE_URL))
     print_table(verdicts)
     warn_if_no_site_url()

@@ -18,6 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from khaos_sync.backends.base import StatusAnswer
+from khaos_sync.backends.cloud import CloudBackend
 from khaos_sync.cloud.families import Family, complete_families
 from khaos_sync.cloud.models import CloudDelivery, CloudPriceList, CloudPush
 from khaos_sync.mappers.status import StatusMappingError, map_order_status
@@ -43,7 +45,6 @@ from khaos_sync.sync.stock.importer import entry_key as level_key
 log = logging.getLogger(__name__)
 
 Product = get_model("catalogue", "Product")
-NO_CLIENT: Any = None  # the importers' Khaos client: never called on this path
 
 
 def max_bytes() -> int:
@@ -69,7 +70,7 @@ def code_for_id(stock_id: str) -> str | None:
 def apply_stock(push: CloudPush, upload: StockUpload) -> dict[str, Any]:
     with recorded_run(Flow.CATALOGUE) as recorder:
         families: Family = complete_families(push, upload)
-        importer = CatalogueImporter(NO_CLIENT, recorder)
+        importer = CatalogueImporter(CloudBackend(), recorder)
         importer.run_from_items(families.items)
         hidden = hide_deleted(upload.deleted)
         recorder.summary.update(
@@ -119,7 +120,7 @@ def read_levels(body: bytes, fmt: Format) -> list[StockStatus]:
 
 def apply_levels(push: CloudPush, entries: list[StockStatus]) -> dict[str, Any]:
     with recorded_run(Flow.STOCK) as recorder:
-        importer = StockImporter(NO_CLIENT, recorder)
+        importer = StockImporter(CloudBackend(), recorder)
         prepare_sites(importer, entries)
         importer.apply(iter(list(map_levels(importer, recorder, entries))), all_packs=False)
         recorder.summary.update(transport="cloud", push=push.pk, entries=len(entries))
@@ -159,7 +160,7 @@ def apply_statuses(push: CloudPush, statuses: list[CloudStatus]) -> dict[str, An
     confirmed = confirm_imported(statuses)
     document = bytes(push.payload).decode("utf-8", "replace")
     with recorded_run(Flow.STATUS) as recorder:
-        importer = StatusImporter(NO_CLIENT, recorder)
+        importer = StatusImporter(CloudBackend(), recorder)
         changes = []
         for index, status in enumerate(statuses):
             record = status.record
@@ -169,7 +170,8 @@ def apply_statuses(push: CloudPush, statuses: list[CloudStatus]) -> dict[str, An
                 recorder.fail(record.associated_ref or record.order_code or "?", document, exc)
         importer.tally["orders"] += len(changes)
         if changes:
-            importer.apply_chunk(changes, document)
+            records = [status.record for status in statuses]
+            importer.apply_chunk(changes, StatusAnswer(records, lambda _index: document))
         importer.notify_customers()
         recorder.summary.update(transport="cloud", push=push.pk, confirmed=confirmed)
         return {**recorder.counts, "confirmed": confirmed}

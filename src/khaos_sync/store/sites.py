@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from oscar.core.loading import get_model
 
-from khaos_sync.protocol.client import KhaosClient
+from khaos_sync.protocol.results import SiteList
 
 Partner = get_model("partner", "Partner")
 
@@ -21,12 +21,14 @@ def partner_code(site_id: int) -> str:
     return f"khaos-site-{site_id}"
 
 
-def web_partners(client: KhaosClient | None) -> list[Any]:
-    """Partners for the configured stock sites (or Khaos's current site)."""
+def web_partners(sites: SiteList | None) -> list[Any]:
+    """Partners for the configured stock sites (or Khaos's current site).
+
+    ``sites`` is Khaos's site list, when the caller has asked for it.
+    """
     wanted: list[int] = list(settings.KHAOS_SYNC["khaos"]["stock_sites"])
     names: dict[int, str] = {}
-    if client is not None:
-        sites = client.get_site_list()
+    if sites is not None:
         names = {site.site_id: site.site_name for site in sites.sites}
         if not wanted:
             fallback = sites.sites[0].site_id if sites.sites else 1

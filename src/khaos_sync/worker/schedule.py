@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from khaos_sync.backends import runs_on
 from khaos_sync.dashboard.models import FlowSchedule
 from khaos_sync.sync.core.models import SyncRun
 from khaos_sync.sync.core.registry import FLOWS, FlowSpec
@@ -52,9 +53,18 @@ def interval_of(spec: FlowSpec, config: dict[str, Any]) -> timedelta | None:
 
 
 def scheduled_flows(names: list[str] | None = None) -> list[Scheduled]:
-    """Registered flows that run on an interval, in dependency order."""
+    """Registered flows that run on an interval, in dependency order.
+
+    Without ``names``, the flows of the configured transport: on the cloud
+    transport Khaos calls the shop, so the flows that call Khaos do not run.
+    """
     config = worker_settings()
-    chosen = [FLOWS[name] for name in sorted(FLOWS, key=run_order) if not names or name in names]
+    transport = settings.KHAOS_SYNC["khaos"]["transport"]
+    chosen = [
+        FLOWS[name]
+        for name in sorted(FLOWS, key=run_order)
+        if (name in names if names else runs_on(transport, name))
+    ]
     return [
         Scheduled(spec, interval)
         for spec in chosen

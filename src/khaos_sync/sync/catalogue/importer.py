@@ -1,7 +1,7 @@
 """The catalogue importer: fetch → skip if unchanged → dependencies first → map → save in bulk → bind.
 
-Khaos is asked what changed (GetStockList, cheap), details come in chunks
-(ExportStock), and each batch of products is written in its own transaction,
+Khaos is asked what changed (cheap), the details come in chunks (streamed),
+and each batch of products is written in its own transaction,
 so one bad item is logged and skipped without rolling back the others.
 """
 
@@ -11,22 +11,19 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from khaos_sync.backends.base import Change, FetchFailure, KhaosBackend
+from khaos_sync.backends.soap import from_khaos_local
 from khaos_sync.mappers.categories import Memberships, category_specs, memberships
 from khaos_sync.mappers.products import MappingOptions, ProductSpec, map_stock_item
-from khaos_sync.protocol.client import KhaosClient
 from khaos_sync.protocol.documents.stock import StockItem
-from khaos_sync.protocol.documents.web_categories import parse_web_categories
-from khaos_sync.protocol.errors import DocumentError, KhaosError, ProtocolError, TransientError
 from khaos_sync.protocol.results import StockListEntry
-from khaos_sync.protocol.soap.streaming import KeptText
 from khaos_sync.shop.search import index_updates_paused
 from khaos_sync.store import catalogue as store
 from khaos_sync.store.categories import sync_categories
@@ -39,12 +36,8 @@ from khaos_sync.sync.core.runs import RunRecorder, resolve_failures
 log = logging.getLogger(__name__)
 
 CURSOR = "catalogue"
-EVERYTHING_SINCE = date(1900, 1, 1)
-DATE_REVISION = 0
-DATE_MOVEMENT = 2
-STOCK_CODE = 1
-# What a failed item keeps of Khaos's answer: all of an item's, the start of a huge one.
-KEPT_ANSWER_BYTES = 1024 * 1024
+# Key prefix of a failure kept as a whole document of items (replayed from its payload).
+DOCUMENT_KEY = "item-details "
 
 
 @dataclass
@@ -68,8 +61,11 @@ def mapping_options() -> MappingOptions:
 
 
 class CatalogueImporter:
-    def __init__(self, client: KhaosClient, recorder: RunRecorder) -> None:
-        self.client = client
+    def __init__(self, backend: KhaosBackend | None, recorder: RunRecorder) -> None:
+        """``backend`` is None for items read from files (nothing is asked of Khaos)."""
+        self.backend = backend
+        if backend is not None:
+            backend.on_request = recorder.call_made
         self.recorder = recorder
         config = settings.KHAOS_SYNC["catalogue"]
         self.chunk_size: int = config["export_chunk"]
@@ -114,7 +110,8 @@ class CatalogueImporter:
     def prepare(
         self, *, with_categories: bool = True
     ) -> tuple[store.CatalogueContext, Memberships]:
-        partners = web_partners(self.client if with_categories else None)
+        sites = self.khaos.sites() if with_categories else None
+        partners = web_partners(sites)
         members = Memberships()
         category_ids: dict[str, int] = {}
         if with_categories:
@@ -127,8 +124,7 @@ class CatalogueImporter:
 
     def import_categories(self) -> tuple[dict[str, int], Memberships]:
         website = settings.KHAOS_SYNC["khaos"]["website_name"]
-        document = self.call(lambda: self.client.export_web_categories(website=website))
-        tree = parse_web_categories(document)
+        tree = self.khaos.web_categories(website)
         category_ids, changes = sync_categories(category_specs(tree))
         self.recorder.summary["categories_changed"] = changes
         return category_ids, memberships(tree)
@@ -138,23 +134,17 @@ class CatalogueImporter:
     def codes_to_fetch(self, full: bool, members: Memberships) -> list[str]:
         since = None if full else read_cursor(CURSOR, buffer=self.buffer)
         if since is None:
-            return self.changed_codes(EVERYTHING_SINCE, (DATE_REVISION,))
-        codes = self.changed_codes(since, (DATE_REVISION, DATE_MOVEMENT))
+            return self.changed_codes(None, (Change.REVISED,))
+        codes = self.changed_codes(since, (Change.REVISED, Change.MOVED))
         return sorted(set(codes) | self.codes_with_new_categories(members))
 
-    def changed_codes(self, since: date | datetime, date_types: Sequence[int]) -> list[str]:
+    def changed_codes(self, since: datetime | None, changes: Sequence[Change]) -> list[str]:
         """Codes changed since ``since``, variants collapsed to their SCS parent."""
-        if isinstance(since, datetime) and timezone.is_aware(since):
-            # Khaos has no time zone: its times are the shop's local (UK) time.
-            since = timezone.make_naive(since)
         codes: dict[str, None] = {}
-        for date_type in date_types:
-            listing = self.call(
-                lambda dt=date_type: self.client.get_stock_list(date_type=dt, date_value=since)
-            )
-            for entry in listing.entries:
+        for change in changes:
+            for entry in self.khaos.changed_items(since, change):
                 codes.setdefault(entry.parent_code or entry.stock_code, None)
-                if date_type == DATE_REVISION and entry.last_updated is not None:
+                if change == Change.REVISED and entry.last_updated is not None:
                     self.revisions.setdefault(entry.stock_code, []).append(entry)
         return list(codes)
 
@@ -174,50 +164,24 @@ class CatalogueImporter:
     # --- fetching ---
 
     def fetch_items(self, codes: Sequence[str], progress: Progress | None) -> Iterator[StockItem]:
-        """Items of ``codes`` in chunks; a chunk that fails is asked again in halves.
+        """Items of ``codes``; a code that could not be fetched is kept as a failed item."""
+        for result in self.khaos.item_details(codes, self.chunk_size, progress):
+            if isinstance(result, FetchFailure):
+                self.fail_code(result)
+            else:
+                yield result
 
-        A timeout, a truncated or malformed answer, or a document that cannot be
-        parsed all fail only their chunk, down to the one bad item, which is
-        kept as a failed item with what Khaos answered for it.
-        """
-        pending = [
-            list(codes[i : i + self.chunk_size]) for i in range(0, len(codes), self.chunk_size)
-        ]
-        while pending:
-            chunk = pending.pop(0)
-            kept = KeptText(KEPT_ANSWER_BYTES if len(chunk) == 1 else 0)
-            try:
-                items = self.call(lambda c=chunk, k=kept: self.fetch_chunk(c, k))
-            except (TransientError, ProtocolError) as exc:
-                if len(chunk) == 1:
-                    self.fail_code(chunk[0], kept, exc)
-                    continue
-                half = len(chunk) // 2
-                pending[:0] = [chunk[:half], chunk[half:]]
-                log.info("export chunk halved", extra={"size": half, "error": str(exc)})
-                continue
-            yield from items
-            if progress:
-                progress(len(chunk))
+    def fail_code(self, failure: FetchFailure) -> None:
+        (code,) = failure.codes
+        if not failure.arrived:
+            self.unfetched += 1  # the answer did not arrive whole: a retry asks Khaos again
+        self.recorder.fail(code, failure.payload or f"item details of {code}", failure.error)
 
-    def fetch_chunk(self, codes: list[str], kept: KeptText) -> list[StockItem]:
-        """The chunk's items, parsed while the answer arrives; whole or not at all."""
-        return list(
-            self.client.export_stock_items(
-                stock_code=",".join(codes), mapping_type=STOCK_CODE, keep=kept
-            )
-        )
-
-    def fail_code(self, code: str, kept: KeptText, exc: KhaosError) -> None:
-        if not isinstance(exc, DocumentError) or not kept.total:
-            # The answer did not arrive whole: a retry asks Khaos again.
-            self.unfetched += 1
-        payload = kept.text() if kept.total else f"ExportStock StockCode={code}"
-        self.recorder.fail(code, payload, exc)
-
-    def call(self, request: Callable[[], Any]) -> Any:
-        self.recorder.call_made()
-        return request()
+    @property
+    def khaos(self) -> KhaosBackend:
+        if self.backend is None:
+            raise RuntimeError("this import reads files: it has no Khaos backend")
+        return self.backend
 
     # --- applying ---
 
@@ -239,9 +203,7 @@ class CatalogueImporter:
     def note_revision(self, item: StockItem, ctx: store.CatalogueContext) -> None:
         revised = revision_of(item, self.revisions.get(item.stock_code or "", ()))
         if revised is not None and item.stock_id:
-            if timezone.is_naive(revised):
-                revised = timezone.make_aware(revised)  # Khaos's times are the shop's local time
-            ctx.revised_at[item.stock_id] = revised
+            ctx.revised_at[item.stock_id] = from_khaos_local(revised)
 
     def groups(
         self, items: Iterable[StockItem], member_of: Callable[[StockItem], tuple[str, ...]]
@@ -317,7 +279,7 @@ def counted(items: Iterable[StockItem], progress: Progress | None) -> Iterator[S
 
 
 def item_key(item: StockItem) -> str:
-    # The code, because it is what ExportStock needs to fetch the item again.
+    # The code, because it is what the item details are asked for by.
     return item.stock_code or item.stock_id or "?"
 
 

@@ -1,6 +1,9 @@
-"""The backend client: one configured KhaosClient for the shop's Khaos system.
+"""The configured backend for the shop's Khaos system, and the call record.
 
-Every call it makes is reported to :func:`record_call`, which feeds the latency
+:func:`khaos_backend` builds the backend ``[khaos] transport`` names (see
+``khaos_sync.backends``); :func:`khaos_client` the raw KhaosWS client, for the
+few places that talk SOAP as such (``khaos-sync khaos``, the dashboard ping).
+Every call a client makes is reported to :func:`record_call`, which feeds the latency
 histogram of this process and the connection status that all processes share.
 """
 
@@ -13,7 +16,16 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from khaos_sync.protocol.client import OUTCOME_OK, CallHook, KhaosClient
+from khaos_sync.backends.base import KhaosBackend
+from khaos_sync.backends.cloud import CloudBackend
+from khaos_sync.backends.soap import SoapBackend
+from khaos_sync.protocol.client import (
+    DEFAULT_CONNECT_TIMEOUT,
+    OUTCOME_OK,
+    CallHook,
+    KhaosClient,
+)
+from khaos_sync.protocol.soap.envelope import DEFAULT_MAX_ENVELOPE_BYTES
 from khaos_sync.sync.core import metrics
 
 # A sync makes hundreds of calls a minute; the dashboard needs "how recent", not
@@ -69,7 +81,29 @@ class KhaosNotConfigured(RuntimeError):
     """No Khaos URL is configured: the installation must be finished first."""
 
 
-def khaos_client(url: str | None = None, *, on_call: CallHook | None = None) -> KhaosClient:
+def transport() -> str:
+    return str(settings.KHAOS_SYNC["khaos"].get("transport", "soap"))
+
+
+def khaos_backend(
+    url: str | None = None,
+    *,
+    timeout: float | None = None,
+    max_answer_bytes: int | None = None,
+) -> KhaosBackend:
+    """The backend of the configured transport; a ``url`` given means KhaosWS there."""
+    if transport() == "cloud" and url is None:
+        return CloudBackend()
+    return SoapBackend(khaos_client(url, timeout=timeout, max_answer_bytes=max_answer_bytes))
+
+
+def khaos_client(
+    url: str | None = None,
+    *,
+    on_call: CallHook | None = None,
+    timeout: float | None = None,
+    max_answer_bytes: int | None = None,
+) -> KhaosClient:
     khaos = settings.KHAOS_SYNC["khaos"]
     target = url or khaos["url"]
     if not target:
@@ -78,9 +112,11 @@ def khaos_client(url: str | None = None, *, on_call: CallHook | None = None) -> 
         )
     return KhaosClient(
         target,
-        timeout=khaos["timeout"],
+        timeout=khaos["timeout"] if timeout is None else timeout,
+        connect_timeout=DEFAULT_CONNECT_TIMEOUT if timeout is None else timeout,
         verify=khaos["ca_bundle"] or True,
         on_call=both(record_call, on_call),
+        max_response_bytes=max_answer_bytes or DEFAULT_MAX_ENVELOPE_BYTES,
     )
 
 

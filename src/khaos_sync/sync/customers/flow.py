@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from khaos_sync.mappers.customers import ImportOptions, check_opt_in_statuses
 from khaos_sync.protocol.documents.customers import iter_customers
-from khaos_sync.sync.core.backend import khaos_client
+from khaos_sync.sync.core.backend import khaos_backend
 from khaos_sync.sync.core.locks import flow_lock
 from khaos_sync.sync.core.models import FailedItem, Flow
 from khaos_sync.sync.core.runs import recorded_run, resolve_failures
 from khaos_sync.sync.customers.importer import (
+    CHUNK_KEY,
     Batching,
     CustomerImporter,
     Progress,
@@ -97,7 +98,7 @@ def run_dry(
     report: Report, options: ImportOptions, url: str | None, progress: Progress | None
 ) -> Report:
     """Everything up to the plan against the shop; no lock, no run row, nothing written."""
-    with khaos_client(url) as client:
+    with khaos_backend(url) as client:
         CustomerImporter(client, report, options, batching(), None).run(progress)
     report.finished_at = timezone.now()
     log.info("customer dry run finished", extra={"flow": Flow.CUSTOMERS, **totals(report)})
@@ -111,7 +112,7 @@ def run_recorded(
         forced=report.forced, started_at=report.started_at, company_classes=report.company_classes
     )
     try:
-        with recorded_run(Flow.CUSTOMERS) as recorder, khaos_client(url) as client:
+        with recorded_run(Flow.CUSTOMERS) as recorder, khaos_backend(url) as client:
             record.run = recorder.run
             CustomerImporter(client, report, options, batching(), recorder).run(progress)
             report.finished_at = timezone.now()
@@ -178,12 +179,12 @@ def retry_failed_item(failed: FailedItem) -> None:
     report = Report(dry_run=False, forced=True, company_classes=[], started_at=timezone.now())
     options = import_options()
     with flow_lock(Flow.CUSTOMERS), recorded_run(Flow.CUSTOMERS) as recorder:
-        with khaos_client() as client:
+        with khaos_backend() as client:
             importer = CustomerImporter(client, report, options, batching(), recorder)
             codes = requested_codes(failed.payload)
             if codes is not None:
                 importer.run_codes(codes)
-            elif failed.key.startswith("ExportCompany "):
+            elif failed.key.startswith(CHUNK_KEY):
                 document = iter_customers(failed.payload.encode("utf-8"))
                 importer.import_companies(document, importer.deleted_companies())
             else:

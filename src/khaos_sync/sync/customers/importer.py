@@ -13,11 +13,11 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from khaos_sync.backends.base import FetchFailure, KhaosBackend
 from khaos_sync.mappers.customers import (
     CustomerSpec,
     Decision,
@@ -28,21 +28,14 @@ from khaos_sync.mappers.customers import (
     collision_skip,
     email_collisions,
 )
-from khaos_sync.protocol.client import KhaosClient
-from khaos_sync.protocol.documents.customers import Company, iter_customers
-from khaos_sync.protocol.documents.deleted import (
-    DOCUMENT_TYPE_COMPANY,
-    DeletedEntry,
-    parse_deleted_entries,
-)
-from khaos_sync.protocol.errors import KhaosError, TransientError
+from khaos_sync.protocol.documents.customers import Company
+from khaos_sync.protocol.documents.deleted import DOCUMENT_TYPE_COMPANY, DeletedEntry
 from khaos_sync.store.customers import Outcome, Plan, apply_batch, plan_batch
 from khaos_sync.sync.core.runs import RunRecorder, resolve_failures
 from khaos_sync.sync.customers.report import Entry, Report
 
 log = logging.getLogger(__name__)
 
-MAPPING_COMPANY_CODE = 1
 FLOW = "customers"
 Progress = Callable[[int], None]
 
@@ -58,13 +51,15 @@ class CustomerImporter:
 
     def __init__(
         self,
-        client: KhaosClient | None,
+        backend: KhaosBackend | None,
         report: Report,
         options: ImportOptions,
         batching: Batching,
         recorder: RunRecorder | None,
     ) -> None:
-        self.client = client
+        self.backend = backend
+        if backend is not None:
+            backend.on_request = self.count_call
         self.report = report
         self.options = options
         self.batching = batching
@@ -97,70 +92,52 @@ class CustomerImporter:
     # --- asking Khaos ---
 
     def deleted_companies(self) -> dict[str, DeletedEntry]:
-        """Deleted and merged companies by COMPANY_ID (GetDeletedEntries, type 5)."""
-        document = self.call(lambda c: c.get_deleted_entries(document_type=DOCUMENT_TYPE_COMPANY))
+        """Deleted and merged companies by COMPANY_ID."""
         entries = {
             entry.header_id: entry
-            for entry in parse_deleted_entries(document)
+            for entry in self.khaos.deleted_customers()
             if entry.header_id and entry.document_type in (None, DOCUMENT_TYPE_COMPANY)
         }
         self.merged_into = {k: e.merged_into for k, e in entries.items() if e.merged_into}
         return entries
 
     def company_codes(self) -> list[str]:
-        classes = ",".join(sorted(self.options.company_classes)) or None
-        listing = self.call(lambda c: c.get_company_list(company_class_list=classes))
-        return list(dict.fromkeys(e.company_code for e in listing.entries if e.company_code))
+        return self.khaos.customer_codes(sorted(self.options.company_classes))
 
     def fetch(self, codes: list[str], progress: Progress | None) -> Iterator[Company]:
-        """ExportCompany in chunks; a chunk that times out is asked for in halves."""
-        size = self.batching.export_chunk
-        pending = [codes[i : i + size] for i in range(0, len(codes), size)]
-        while pending:
-            chunk = pending.pop(0)
-            try:
-                document = self.call(
-                    lambda c, chunk=chunk: c.export_company(
-                        company_code=",".join(chunk), mapping_type=MAPPING_COMPANY_CODE
+        """The records of ``codes``; a chunk that could not be fetched or read is kept failed."""
+        for result in self.khaos.customers(codes, self.batching.export_chunk, progress):
+            if isinstance(result, FetchFailure):
+                self.fail_chunk(result)
+                continue
+            returned = {c.company_code for c in result.companies}
+            for code in result.codes:
+                if code not in returned:
+                    self.report.add(
+                        Entry(code, "", "", Outcome.SKIPPED, Reason.DELETED, NOT_EXPORTED)
                     )
-                )
-            except TransientError as exc:
-                if len(chunk) == 1:
-                    self.fail(chunk[0], export_request(chunk), exc)
-                    continue
-                half = len(chunk) // 2
-                pending[:0] = [chunk[:half], chunk[half:]]
-                log.info("export chunk halved", extra={"size": half, "error": str(exc)})
-                continue
-            except KhaosError as exc:
-                # A refusal or an unreadable answer: retrying now would fail again, so the
-                # chunk is logged for a person to retry and the other chunks go on.
-                self.fail(chunk_key(chunk), export_request(chunk), exc, codes=chunk)
-                continue
-            yield from self.parse_chunk(document, chunk)
-            if progress:
-                progress(len(chunk))
+            yield from result.companies
 
-    def parse_chunk(self, document: str, chunk: list[str]) -> Iterator[Company]:
-        try:
-            companies = list(iter_customers(document.encode("utf-8")))
-        except KhaosError as exc:
-            # The raw document is kept so it can be inspected and replayed.
-            self.fail(chunk_key(chunk), document, exc, codes=chunk)
+    def fail_chunk(self, failure: FetchFailure) -> None:
+        codes = failure.codes
+        if len(codes) == 1 and not failure.arrived:
+            self.fail(codes[0], export_request(codes), failure.error)
             return
-        returned = {c.company_code for c in companies}
-        for code in chunk:
-            if code not in returned:
-                self.report.add(Entry(code, "", "", Outcome.SKIPPED, Reason.DELETED, NOT_EXPORTED))
-        yield from companies
+        # A document that arrived is kept so it can be inspected and replayed;
+        # otherwise the codes, for a person to ask for again.
+        payload = failure.payload if failure.arrived and failure.payload else export_request(codes)
+        self.fail(chunk_key(codes), payload, failure.error, codes=codes)
 
-    def call(self, request: Callable[[KhaosClient], Any]) -> Any:
-        if self.client is None:
-            raise RuntimeError("this import has no Khaos client")
+    @property
+    def khaos(self) -> KhaosBackend:
+        if self.backend is None:
+            raise RuntimeError("this import has no Khaos backend")
+        return self.backend
+
+    def count_call(self) -> None:
         self.report.khaos_calls += 1
         if self.recorder is not None:
             self.recorder.call_made()
-        return request(self.client)
 
     # --- deciding ---
 
@@ -257,7 +234,7 @@ class CustomerImporter:
             self.report.add(Entry(code, "", "", Outcome.FAILED, "", f"{type(exc).__name__}: {exc}"))
 
 
-NOT_EXPORTED = "listed by GetCompanyList but no longer returned by ExportCompany"
+NOT_EXPORTED = "listed among Khaos's customers but no longer exported by it"
 RUN_COUNTS = {
     Outcome.CREATED: "created",
     Outcome.UPDATED: "updated",
@@ -267,7 +244,7 @@ RUN_COUNTS = {
 
 
 def chunk_key(chunk: Sequence[str]) -> str:
-    return f"ExportCompany {chunk[0]}…{chunk[-1]}"
+    return f"{CHUNK_KEY}{chunk[0]}…{chunk[-1]}"
 
 
 def export_request(codes: Sequence[str]) -> str:
@@ -281,7 +258,10 @@ def requested_codes(payload: str) -> list[str] | None:
     return [code for code in payload.removeprefix(EXPORT_REQUEST).split(",") if code]
 
 
-EXPORT_REQUEST = "ExportCompany CompanyCode="
+# A failed chunk's key, and the payload of a failure nothing arrived for: names of
+# the domain, not of a transport's operations, so retries work on any transport.
+CHUNK_KEY = "customers "
+EXPORT_REQUEST = "customers codes="
 
 
 def raw_company(company: Company) -> str:

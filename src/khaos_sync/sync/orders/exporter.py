@@ -26,8 +26,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from khaos_sync.backends.base import KhaosBackend
 from khaos_sync.mappers.orders import BuiltOrder, OrderSettings, build_sales_order
-from khaos_sync.protocol.client import KhaosClient
 from khaos_sync.protocol.documents.orders import SalesOrder, build_orders
 from khaos_sync.protocol.errors import KhaosError, ProtocolError, SoapFault, TransientError
 from khaos_sync.protocol.results import OrderImportResult
@@ -74,14 +74,15 @@ class Pending:
 class OrderExporter:
     def __init__(
         self,
-        client: KhaosClient,
+        backend: KhaosBackend,
         recorder: RunRecorder,
         *,
         khaos: Mapping[str, Any],
         orders: Mapping[str, Any],
         holder: str,
     ) -> None:
-        self.client = client
+        self.backend = backend
+        backend.on_request = recorder.call_made
         self.recorder = recorder
         self.config = orders
         self.settings = OrderSettings.from_config(khaos, orders)
@@ -164,10 +165,8 @@ class OrderExporter:
         now = timezone.now()
         for item in pending:
             item.row.sent_at = now
-        document = build_orders(item.sales_order for item in pending)
-        self.recorder.call_made()
         try:
-            result = self.client.import_orders(orders=document.decode("utf-8"))
+            result = self.backend.send_orders([item.sales_order for item in pending])
         except TransientError as exc:
             if exc.request_sent:
                 self._unknown_outcome(pending, exc)
@@ -322,8 +321,7 @@ class OrderExporter:
                 self._wait(item.row, f"not imported: {exc}", exc, item.document)
 
     def _find(self, rows: Sequence[OrderExport]) -> dict[str, KhaosOrder]:
-        self.recorder.call_made()
-        found = find_in_khaos(self.client, [row.order_number for row in rows])
+        found = find_in_khaos(self.backend, [row.order_number for row in rows])
         self._khaos_answered()
         return found
 

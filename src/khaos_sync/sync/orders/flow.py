@@ -12,8 +12,8 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
-from khaos_sync.protocol.client import KhaosClient
-from khaos_sync.sync.core.backend import khaos_client
+from khaos_sync.backends.base import KhaosBackend
+from khaos_sync.sync.core.backend import khaos_backend
 from khaos_sync.sync.core.models import FailedItem, Flow, SyncRun
 from khaos_sync.sync.core.runs import recorded_run
 from khaos_sync.sync.orders import wake
@@ -32,7 +32,7 @@ def orders_config() -> dict[str, Any]:
 def export_orders_once(
     *,
     url: str | None = None,
-    client: KhaosClient | None = None,
+    client: KhaosBackend | None = None,
     max_batches: int | None = None,
     stop: threading.Event | None = None,
     progress: Callable[[int], None] | None = None,
@@ -45,7 +45,7 @@ def export_orders_once(
     if not rows:
         return None
     owned = client is None
-    khaos = client or khaos_client(url)
+    khaos = client or khaos_backend(url)
     try:
         with recorded_run(Flow.ORDERS) as recorder:
             exporter = OrderExporter(
@@ -78,7 +78,7 @@ def run_export_loop(
     """Poll the outbox until ``stop`` is set; the batch in flight always finishes."""
     stop = stop or threading.Event()
     poll = orders_config()["poll_seconds"]
-    with khaos_client(url) as client:
+    with khaos_backend(url) as client:
         while not stop.is_set():
             try:
                 run = export_orders_once(client=client, stop=stop)

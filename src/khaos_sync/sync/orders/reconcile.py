@@ -11,11 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from khaos_sync.protocol.client import KhaosClient
-from khaos_sync.protocol.documents.order_status import parse_order_status_ex
-
-WEB_ORDER_REF = 4  # ExportOrderStatusEx MappingType: associated ref
-CHUNK = 100
+from khaos_sync.backends.base import KhaosBackend
 
 
 @dataclass(frozen=True)
@@ -34,26 +30,18 @@ class KhaosOrder:
         return self.items_total + (self.delivery_total or Decimal("0"))
 
 
-def find_in_khaos(client: KhaosClient, refs: Sequence[str]) -> dict[str, KhaosOrder]:
+def find_in_khaos(backend: KhaosBackend, refs: Sequence[str]) -> dict[str, KhaosOrder]:
     """The orders Khaos holds among ``refs`` (cancelled ones included: they exist)."""
+    wanted = set(refs)
     found: dict[str, KhaosOrder] = {}
-    for start in range(0, len(refs), CHUNK):
-        chunk = refs[start : start + CHUNK]
-        document = client.export_order_status_ex(
-            ids=",".join(chunk),
-            mapping_type=WEB_ORDER_REF,
-            include_cancelled=True,
-            include_tracking=False,
-            show_items=False,
-        )
-        for status in parse_order_status_ex(document):
-            ref = status.associated_ref
-            if ref is not None and ref in chunk:
-                found[ref] = KhaosOrder(
-                    associated_ref=ref,
-                    order_code=status.order_code or "",
-                    urn=status.company_code or "",
-                    items_total=status.items_total,
-                    delivery_total=status.delivery_total,
-                )
+    for status in backend.find_orders(refs):
+        ref = status.associated_ref
+        if ref is not None and ref in wanted:
+            found[ref] = KhaosOrder(
+                associated_ref=ref,
+                order_code=status.order_code or "",
+                urn=status.company_code or "",
+                items_total=status.items_total,
+                delivery_total=status.delivery_total,
+            )
     return found

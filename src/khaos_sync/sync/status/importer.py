@@ -1,7 +1,6 @@
 """The status importer: fetch → map → skip if unchanged → lock the order → apply → bind.
 
-One ExportOrderStatusEx call per poll returns every web order Khaos changed
-since the cursor (minus a buffer for clock skew), with tracking, cancellations
+One question per poll returns every web order Khaos changed since the cursor (minus a buffer for clock skew), with tracking, cancellations
 and items. Each order is applied in its own transaction, so one bad order is
 logged with its raw XML and the others still land.
 """
@@ -9,20 +8,16 @@ logged with its raw XML and the others still land.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from lxml import etree
 
+from khaos_sync.backends.base import KhaosBackend, StatusAnswer
 from khaos_sync.mappers.status import StatusChange, StatusMappingError, map_order_status
-from khaos_sync.protocol.client import KhaosClient
-from khaos_sync.protocol.documents.order_status import parse_order_status_ex
-from khaos_sync.protocol.errors import DocumentError
-from khaos_sync.protocol.xmlsafe import parse_document
 from khaos_sync.store import status as store
 from khaos_sync.sync.core.cursors import advance_cursor, read_cursor
 from khaos_sync.sync.core.models import Flow
@@ -32,7 +27,6 @@ from khaos_sync.sync.status.models import OrderStatusBinding
 log = logging.getLogger(__name__)
 
 CURSOR = "status"
-BY_ASSOCIATED_REF = 4  # MappingType: the web order reference = the shop's order number
 # Khaos's clock may run ahead of ours; the open end of the window allows for it.
 AHEAD = timedelta(days=1)
 LOOKUP_CHUNK = 500
@@ -41,8 +35,9 @@ GIVE_UP_AFTER_FAILED_EMAILS = 5
 
 
 class StatusImporter:
-    def __init__(self, client: KhaosClient, recorder: RunRecorder) -> None:
-        self.client = client
+    def __init__(self, backend: KhaosBackend, recorder: RunRecorder) -> None:
+        self.backend = backend
+        backend.on_request = recorder.call_made
         self.recorder = recorder
         config = settings.KHAOS_SYNC["status"]
         self.table: dict[int, str] = config["stage_statuses"]
@@ -61,37 +56,31 @@ class StatusImporter:
     def run_since_cursor(self) -> None:
         started = timezone.now()
         since = read_cursor(CURSOR, buffer=self.buffer) or started - self.first_run
-        for date_from, date_to in windows(local(since), local(started), self.max_window):
-            self.apply_document(self.fetch(date_from=date_from, date_to=date_to))
+        for date_from, date_to in windows(since, started, self.max_window):
+            self.apply_answer(self.backend.order_statuses(date_from, date_to))
         self.notify_customers()
         advance_cursor(CURSOR, started)
 
     def run_orders(self, numbers: Sequence[str]) -> None:
         """Ask Khaos about named shop orders now (on demand, or a retry)."""
-        self.apply_document(self.fetch(ids=",".join(numbers), mapping_type=BY_ASSOCIATED_REF))
+        self.apply_answer(self.backend.order_statuses_of(numbers))
         self.notify_customers()
-
-    def fetch(self, **query: Any) -> str:
-        self.recorder.call_made()
-        return self.client.export_order_status_ex(
-            web_only=True, include_tracking=True, include_cancelled=True, show_items=True, **query
-        )
 
     # --- applying ---
 
-    def apply_document(self, document: str) -> None:
-        changes = list(self.map_records(document))
+    def apply_answer(self, answer: StatusAnswer) -> None:
+        changes = list(self.map_records(answer))
         self.tally["orders"] += len(changes)
         for chunk in chunked(changes, LOOKUP_CHUNK):
-            self.apply_chunk(chunk, document)
+            self.apply_chunk(chunk, answer)
 
-    def map_records(self, document: str) -> Iterator[tuple[int, StatusChange]]:
-        for index, record in enumerate(parse_order_status_ex(document)):
+    def map_records(self, answer: StatusAnswer) -> Iterator[tuple[int, StatusChange]]:
+        for index, record in enumerate(answer.records):
             try:
                 change = map_order_status(record, self.table)
             except StatusMappingError as exc:
                 self.recorder.fail(
-                    record.associated_ref or record.order_code or "?", raw(document, index), exc
+                    record.associated_ref or record.order_code or "?", answer.raw(index), exc
                 )
                 continue
             if change.unknown_stages:
@@ -101,7 +90,7 @@ class StatusImporter:
                 )
             yield index, change
 
-    def apply_chunk(self, chunk: list[tuple[int, StatusChange]], document: str) -> None:
+    def apply_chunk(self, chunk: list[tuple[int, StatusChange]], answer: StatusAnswer) -> None:
         numbers = [change.order_number for _index, change in chunk]
         orders = {o.number: o for o in store.Order.objects.filter(number__in=numbers)}
         hashes = dict(
@@ -116,16 +105,16 @@ class StatusImporter:
                 self.unknown_order(change)
             elif hashes.get(order.number) == change.fingerprint():
                 self.recorder.count("unchanged")
-            elif self.apply_one(order, change, raw_at=(document, index)):
+            elif self.apply_one(order, change, raw=lambda i=index: answer.raw(i)):
                 done.append(order.number)
         resolve_failures(Flow.STATUS, done)
 
-    def apply_one(self, order: Any, change: StatusChange, *, raw_at: tuple[str, int]) -> bool:
+    def apply_one(self, order: Any, change: StatusChange, *, raw: Callable[[], str]) -> bool:
         try:
             with transaction.atomic():
                 applied = store.apply_change(store.locked_order(order.pk), change, self.handler)
         except Exception as exc:  # a database or data error: log the order, go on
-            self.recorder.fail(change.order_number, raw(*raw_at), exc)
+            self.recorder.fail(change.order_number, raw(), exc)
             return False
         self.recorder.count("updated" if applied.changed else "unchanged")
         self.recorder.count("created", applied.shipments_created)
@@ -187,20 +176,6 @@ def windows(
     yield start, until + AHEAD
 
 
-def local(moment: datetime) -> datetime:
-    """Khaos keeps naive UK wall-clock times: the shop's local time without a zone."""
-    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
-
-
 def chunked(items: list[Any], size: int) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def raw(document: str, index: int) -> str:
-    """The ``index``-th ORDER_STATUS as Khaos sent it (parsed again only when something failed)."""
-    try:
-        element = list(parse_document(document).iterchildren("ORDER_STATUS"))[index]
-    except (DocumentError, IndexError):
-        return document
-    return etree.tostring(element, encoding="unicode")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from khaos_sync.sync.core.backend import khaos_client
+from khaos_sync.sync.core.backend import khaos_backend
 from khaos_sync.sync.core.locks import flow_lock
 from khaos_sync.sync.core.models import FailedItem, Flow, SyncRun
 from khaos_sync.sync.core.runs import recorded_run
-from khaos_sync.sync.stock.importer import Progress, StockImporter
+from khaos_sync.sync.stock.importer import CHUNK_KEY, Progress, StockImporter
 
 
 def sync_stock_once(
@@ -14,7 +14,7 @@ def sync_stock_once(
 ) -> SyncRun:
     """Pull the levels of the items that moved (or of every item with ``full``)."""
     with flow_lock(Flow.STOCK), recorded_run(Flow.STOCK) as recorder:
-        with khaos_client(url) as client:
+        with khaos_backend(url) as client:
             StockImporter(client, recorder).run(full=full, progress=progress)
     return SyncRun.objects.get(pk=recorder.run.pk)
 
@@ -22,10 +22,10 @@ def sync_stock_once(
 def retry_failed_item(failed: FailedItem) -> None:
     """Fetch the item's levels again by its code (a failed chunk: its first code onwards)."""
     key = failed.key
-    if key.startswith("ExportStockStatus "):
+    if key.startswith(CHUNK_KEY):
         # A whole chunk failed to parse; a full refresh is the way to replay it.
         sync_stock_once(full=True)
         return
     with flow_lock(Flow.STOCK), recorded_run(Flow.STOCK) as recorder:
-        with khaos_client() as client:
+        with khaos_backend() as client:
             StockImporter(client, recorder).run_codes([key])

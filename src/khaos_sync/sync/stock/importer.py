@@ -1,8 +1,7 @@
 """The level importer: fetch → skip if unchanged → map → save in bulk → packs, alerts, search.
 
-Khaos is asked which items moved (GetStockList, DateType 2 = movement date,
-cheap), their levels come in chunks of codes (ExportStockStatus, SiteID -1 =
-every site), and each batch of items is written in its own transaction, so a
+Khaos is asked which items moved (cheap), their levels at every site come in
+chunks of codes (streamed), and each batch of items is written in its own transaction, so a
 bad item is logged and skipped without rolling back the others.
 """
 
@@ -13,13 +12,14 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from khaos_sync.backends.base import Change, FetchFailure, KhaosBackend
 from khaos_sync.mappers.stock import (
     ItemStock,
     Site,
@@ -27,10 +27,7 @@ from khaos_sync.mappers.stock import (
     group_by_item,
     map_item_stock,
 )
-from khaos_sync.protocol.client import KhaosClient
 from khaos_sync.protocol.documents.stock_status import StockStatus
-from khaos_sync.protocol.errors import ProtocolError, TransientError
-from khaos_sync.protocol.soap.streaming import KeptText
 from khaos_sync.store import stock as store
 from khaos_sync.store.sites import site_partner
 from khaos_sync.sync.core.cursors import advance_cursor, read_cursor
@@ -40,24 +37,17 @@ log = logging.getLogger(__name__)
 
 CURSOR = "stock"
 FLOW = "stock"
-DATE_MOVEMENT = 2
-STOCK_CODE = 1
-ALL_SITES = -1
-EVERYTHING_SINCE = date(1900, 1, 1)
-# What a failed item keeps of Khaos's answer: all of an item's, the start of a huge one.
-KEPT_ANSWER_BYTES = 1024 * 1024
+# Key prefix of a failure kept for a whole chunk of levels (replayed by a full refresh).
+CHUNK_KEY = "levels "
 
 Progress = Callable[[int], None]
-
-
-def khaos_local(moment: datetime) -> datetime:
-    # Khaos keeps wall-clock time of the shop's zone, without an offset.
-    return timezone.localtime(moment).replace(tzinfo=None)
+T = TypeVar("T")
 
 
 class StockImporter:
-    def __init__(self, client: KhaosClient, recorder: RunRecorder) -> None:
-        self.client = client
+    def __init__(self, backend: KhaosBackend, recorder: RunRecorder) -> None:
+        self.backend = backend
+        backend.on_request = recorder.call_made
         self.recorder = recorder
         config = settings.KHAOS_SYNC["stock"]
         self.chunk_size: int = config["export_chunk"]
@@ -93,7 +83,7 @@ class StockImporter:
 
     def load_sites(self) -> None:
         """Khaos's sites, the ones that feed the web, and their partners."""
-        listing = self.call(self.client.get_site_list)
+        listing = self.timed(self.backend.sites)
         self.sites = [Site(s.site_id, s.site_name) for s in listing.sites]
         self.default_site = listing.current_site_id or (self.sites[0].site_id if self.sites else 1)
         configured = list(settings.KHAOS_SYNC["khaos"]["stock_sites"])
@@ -109,52 +99,21 @@ class StockImporter:
 
     def moved_codes(self) -> list[str]:
         since = read_cursor(CURSOR, buffer=self.buffer)
-        when = EVERYTHING_SINCE if since is None else khaos_local(since)
-        listing = self.call(
-            lambda: self.client.get_stock_list(date_type=DATE_MOVEMENT, date_value=when)
-        )
-        return list(dict.fromkeys(entry.stock_code for entry in listing.entries))
+        entries = self.timed(lambda: self.backend.changed_items(since, Change.MOVED))
+        return list(dict.fromkeys(entry.stock_code for entry in entries))
 
     # --- fetching ---
 
     def fetch_items(self, codes: Sequence[str], progress: Progress | None) -> Iterator[ItemStock]:
-        """Levels of ``codes`` in chunks; a chunk that fails is asked again in halves.
-
-        A timeout, a truncated or malformed answer, or a document that cannot be
-        parsed all fail only their chunk, down to the one bad item, which is
-        kept as a failed item with what Khaos answered for it.
-        """
-        pending = [
-            list(codes[i : i + self.chunk_size]) for i in range(0, len(codes), self.chunk_size)
-        ]
-        while pending:
-            chunk = pending.pop(0)
-            kept = KeptText(KEPT_ANSWER_BYTES if len(chunk) == 1 else 0)
-            try:
-                entries = self.call(lambda c=chunk, k=kept: self.export_status(c, k))
-            except (TransientError, ProtocolError) as exc:
-                if len(chunk) == 1:
-                    payload = (
-                        kept.text() if kept.total else f"ExportStockStatus StockCode={chunk[0]}"
-                    )
-                    self.recorder.fail(chunk[0], payload, exc)
-                    self.unfetched += 1
-                    continue
-                half = len(chunk) // 2
-                pending[:0] = [chunk[:half], chunk[half:]]
-                log.info("status chunk halved", extra={"size": half, "error": str(exc)})
-                continue
-            yield from self.map_entries(entries)
-            if progress:
-                progress(len(chunk))
-
-    def export_status(self, codes: list[str], kept: KeptText) -> list[StockStatus]:
-        """The chunk's entries, parsed while the answer arrives; whole or not at all."""
-        return list(
-            self.client.export_stock_status_entries(
-                stock_code=",".join(codes), mapping_type=STOCK_CODE, site_id=ALL_SITES, keep=kept
-            )
-        )
+        """Levels of ``codes``; a code that could not be fetched is kept as a failed item."""
+        chunks = self.backend.levels(codes, self.chunk_size, progress)
+        while (result := self.timed(lambda: next(chunks, None))) is not None:
+            if isinstance(result, FetchFailure):
+                (code,) = result.codes
+                self.recorder.fail(code, result.payload or f"levels of {code}", result.error)
+                self.unfetched += 1
+            else:
+                yield from self.map_entries(result)
 
     def map_entries(self, entries: list[StockStatus]) -> Iterator[ItemStock]:
         for group in group_by_item(entries).values():
@@ -163,8 +122,7 @@ class StockImporter:
             except StockMappingError as exc:
                 self.recorder.fail(entry_key(group[0]), raw_entries(group), exc)
 
-    def call(self, request: Callable[[], Any]) -> Any:
-        self.recorder.call_made()
+    def timed(self, request: Callable[[], T]) -> T:
         started = time.perf_counter()
         try:
             return request()

@@ -1,6 +1,6 @@
 """The just-in-time level check at checkout (mapping.md §2).
 
-One ExportStockStatus call (SiteID -1) for every Khaos item of the basket —
+One question to Khaos (levels at every site) for every Khaos item of the basket —
 pack components included, so a pack is rebuilt from live levels too. The call
 runs against a hard deadline (``stock.jit_budget_seconds``, 2 s by default):
 if Khaos is slow or down the checkout goes on with the levels the shop already
@@ -28,11 +28,10 @@ from oscar.core.loading import get_model
 
 from khaos_sync.mappers.products import PARENT
 from khaos_sync.mappers.stock import Site, group_by_item, map_item_stock
-from khaos_sync.protocol.client import KhaosClient
 from khaos_sync.protocol.documents.stock_status import StockStatus
 from khaos_sync.store import stock as store
 from khaos_sync.sync.catalogue.models import BundleComponent, ProductBinding
-from khaos_sync.sync.core.backend import record_call
+from khaos_sync.sync.core.backend import khaos_backend, transport
 from khaos_sync.sync.core.models import Flow, SyncRun
 
 log = logging.getLogger(__name__)
@@ -41,8 +40,6 @@ Partner = get_model("partner", "Partner")
 
 FRESH_KEY = "khaos-stock-live:{}"
 DOWN_KEY = "khaos-stock-live:unreachable"
-STOCK_CODE = 1
-ALL_SITES = -1
 # A basket's levels at every site fit in far less; a larger answer is refused
 # before it can cost the web process memory.
 LIVE_ANSWER_BYTES = 4 * 1024 * 1024
@@ -62,7 +59,8 @@ class LiveResult:
 def refresh_basket_levels(basket: Any) -> LiveResult:
     """Bring the basket's Khaos items up to Khaos's live levels, within the budget."""
     codes = basket_codes(basket)
-    if not codes:
+    if not codes or transport() == "cloud":
+        # On the cloud transport Khaos pushes its levels: there is nothing to ask.
         return LiveResult("none")
     config = settings.KHAOS_SYNC["stock"]
     if all(cache.get(FRESH_KEY.format(code)) for code in codes):
@@ -101,25 +99,11 @@ def basket_codes(basket: Any) -> list[str]:
 
 
 def fetch_within(codes: Sequence[str], budget: float) -> list[StockStatus]:
-    """ExportStockStatus for ``codes``; TimeoutError when Khaos misses the deadline."""
-    khaos = settings.KHAOS_SYNC["khaos"]
-    if not khaos["url"]:
-        raise RuntimeError("no Khaos URL configured")
+    """Khaos's levels of ``codes`` now; TimeoutError when Khaos misses the deadline."""
 
     def call() -> list[StockStatus]:
-        with KhaosClient(
-            khaos["url"],
-            timeout=budget,
-            connect_timeout=budget,
-            verify=khaos["ca_bundle"] or True,
-            on_call=record_call,
-            max_response_bytes=LIVE_ANSWER_BYTES,
-        ) as client:
-            return list(
-                client.export_stock_status_entries(
-                    stock_code=",".join(codes), mapping_type=STOCK_CODE, site_id=ALL_SITES
-                )
-            )
+        with khaos_backend(timeout=budget, max_answer_bytes=LIVE_ANSWER_BYTES) as backend:
+            return backend.live_levels(codes)
 
     future = _executor.submit(call)
     try:
