@@ -321,8 +321,10 @@ def in_chunks(
                 pending[:0] = [chunk[:half], chunk[half:]]
                 log.info("export chunk halved", extra={"size": half, "error": str(exc)})
                 continue
-            arrived = isinstance(exc, DocumentError) and kept.total > 0
-            yield FetchFailure(tuple(chunk), kept.text() if kept.total else None, exc, arrived)
+            # Only a single code's answer is kept: a chunk's would describe many items.
+            payload = kept.text() if kept.data else None
+            arrived = isinstance(exc, DocumentError) and payload is not None
+            yield FetchFailure(tuple(chunk), payload, exc, arrived)
             continue
         yield result
         if progress:

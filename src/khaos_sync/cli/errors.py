@@ -136,10 +136,11 @@ def explanations() -> list[Explanation]:
     from django.apps import apps
     from django.db import DatabaseError
 
+    from khaos_sync.backends import TransportNotAvailable
     from khaos_sync.config import ConfigError
     from khaos_sync.protocol.errors import KhaosError
 
-    table: list[Explanation] = [(ConfigError, _config)]
+    table: list[Explanation] = [(ConfigError, _config), (TransportNotAvailable, _not_configured)]
     if apps.ready:  # importing these loads models, which needs the app registry
         from khaos_sync.sync.core.backend import KhaosNotConfigured
         from khaos_sync.sync.core.locks import FlowBusy

@@ -6,8 +6,8 @@ import tracemalloc
 
 import pytest
 
+from khaos_sync.backends.soap import KEPT_ANSWER_BYTES
 from khaos_sync.sync.catalogue.flow import sync_catalogue_once
-from khaos_sync.sync.catalogue.importer import KEPT_ANSWER_BYTES
 from khaos_sync.sync.catalogue.models import ProductBinding
 from khaos_sync.sync.core.models import FailedItem
 

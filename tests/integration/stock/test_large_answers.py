@@ -6,10 +6,10 @@ import tracemalloc
 
 import pytest
 
+from khaos_sync.backends.soap import KEPT_ANSWER_BYTES
 from khaos_sync.simulator import RunningSimulator
 from khaos_sync.sync.core.models import FailedItem
 from khaos_sync.sync.stock.flow import sync_stock_once
-from khaos_sync.sync.stock.importer import KEPT_ANSWER_BYTES
 
 from .test_levels import tracked_item
 

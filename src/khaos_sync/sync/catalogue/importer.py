@@ -73,7 +73,7 @@ class CatalogueImporter:
         self.buffer = timedelta(minutes=config["change_buffer_minutes"])
         self.options = mapping_options()
         self.index_ids: list[int] = []
-        # Khaos's revision dates by code (GetStockList), to tell which of two
+        # Khaos's revision dates by code (changed items), to tell which of two
         # items carrying one code Khaos changed last.
         self.revisions: dict[str, list[StockListEntry]] = {}
         # Failures kept without the item's own record (it never arrived whole):

@@ -3,7 +3,7 @@
 Exactly once: the associated ref (the order number) is Khaos's idempotency
 key. A row is claimed by one sender at a time (``claim.py``); whenever a send
 ended without a readable answer the row is marked ``needs_reconcile`` and
-Khaos is asked (ExportOrderStatusEx by associated ref) before any resend.
+Khaos is asked (its orders by associated ref) before any resend.
 
 Outcomes are decided by asking Khaos, never by reading its words: after any
 skip or fault, the order is looked up by its web ref. If Khaos holds it, it is

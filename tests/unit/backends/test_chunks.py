@@ -1,0 +1,57 @@
+"""A chunked fetch halves a failing chunk down to the one bad code and goes on."""
+
+from __future__ import annotations
+
+import pytest
+
+from khaos_sync.backends.base import FetchFailure
+from khaos_sync.backends.soap import in_chunks
+from khaos_sync.protocol.errors import DocumentError, SoapFault, TransientError
+from khaos_sync.protocol.soap.streaming import KeptText
+
+
+def fetcher(bad: str, error: Exception, asked: list[list[str]]):  # type: ignore[no-untyped-def]
+    def fetch(codes: list[str], kept: KeptText) -> list[str]:
+        asked.append(codes)
+        pieces = kept.through([b"<STOCK_ITEMS>", b"<broken"])
+        for _ in pieces:
+            pass
+        if bad in codes:
+            raise error
+        return codes
+
+    return fetch
+
+
+def test_the_bad_code_alone_fails_with_what_arrived_and_the_rest_comes_through() -> None:
+    asked: list[list[str]] = []
+    codes = [f"C{n}" for n in range(8)]
+    fetch = fetcher("C5", DocumentError("document is not well-formed XML"), asked)
+
+    results = list(in_chunks(codes, 4, fetch, halve_on=(TransientError, DocumentError)))
+
+    failures = [r for r in results if isinstance(r, FetchFailure)]
+    fetched = [code for r in results if not isinstance(r, FetchFailure) for code in r]
+    assert fetched == ["C0", "C1", "C2", "C3", "C4", "C6", "C7"]
+    (failure,) = failures
+    assert failure.codes == ("C5",) and failure.arrived
+    assert failure.payload == "<STOCK_ITEMS><broken"
+    # The bad chunk of 4, then its halves of 2, then the bad half's two codes.
+    assert asked[1:] == [["C4", "C5", "C6", "C7"], ["C4", "C5"], ["C4"], ["C5"], ["C6", "C7"]]
+
+
+def test_a_refusal_of_the_call_is_not_halved_but_raised() -> None:
+    fetch = fetcher("C1", SoapFault("Access denied"), [])
+    with pytest.raises(SoapFault):
+        list(in_chunks(["C0", "C1"], 2, fetch, halve_on=(TransientError,)))
+
+
+def test_a_kept_error_fails_its_whole_chunk_at_once() -> None:
+    asked: list[list[str]] = []
+    fetch = fetcher("C1", SoapFault("Access denied"), asked)
+    results = list(in_chunks(["C0", "C1", "C2"], 2, fetch, halve_on=(), keep_on=(SoapFault,)))
+    failure = results[0]
+    assert isinstance(failure, FetchFailure)
+    assert failure.codes == ("C0", "C1") and failure.payload is None and not failure.arrived
+    assert results[1] == ["C2"]
+    assert asked == [["C0", "C1"], ["C2"]]
