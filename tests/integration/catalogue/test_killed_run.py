@@ -14,6 +14,8 @@ import pytest
 
 from tests.cli_fixtures import copy_set_up_shop
 
+pytestmark = pytest.mark.slow
+
 CLI = [sys.executable, "-m", "khaos_sync.cli"]
 
 
