@@ -32,7 +32,7 @@ browser:
 test: install browser
 	bash scripts/test.sh
 
-test-quick: install browser
+test-quick: install
 	env -u DATABASE_URL $(BIN)/python -m pytest -n auto --dist loadgroup -m "not slow"
 
 lint: install
