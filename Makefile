@@ -1,13 +1,14 @@
 # khaos-sync — the two commands:
 #   make demo   set up everything and run the shop (make demo PORT=8001 for another port)
 #   make test   set up everything and run lint, type checks and the test suite
+# make test-quick runs the suite on SQLite without the slow tests, in parallel.
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 
-.PHONY: demo serve test lint types pytest install browser lock clean
+.PHONY: demo serve test test-quick lint types pytest install browser lock clean
 
 demo: install
 	$(BIN)/khaos-sync demo --port $(PORT)
@@ -30,6 +31,9 @@ browser:
 
 test: install browser
 	bash scripts/test.sh
+
+test-quick: install
+	env -u DATABASE_URL $(BIN)/python -m pytest -n auto --dist loadgroup -m "not slow"
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

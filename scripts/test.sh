@@ -5,10 +5,14 @@
 # names a server where a fresh database is created for the run and dropped after.
 # Without a reachable server the PostgreSQL run is skipped with a notice, unless
 # REQUIRE_POSTGRES=1 (as in CI), which makes it an error.
+#
+# The suite runs in parallel with pytest-xdist, one process per core (TEST_WORKERS=N to
+# choose, TEST_WORKERS=0 for one process); each process has its own test database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${VENV:-.venv}/bin
 export PATH="$PWD/$BIN:$PATH"
+PARALLEL=(-n "${TEST_WORKERS:-auto}" --dist loadgroup)
 
 echo "== ruff"
 ruff check src tests benchmarks
@@ -17,7 +21,7 @@ echo "== mypy"
 mypy src/khaos_sync
 
 echo "== tests on SQLite"
-env -u DATABASE_URL python -m pytest "$@"
+env -u DATABASE_URL python -m pytest "${PARALLEL[@]}" "$@"
 
 ADMIN_URL=${KHAOS_SYNC_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}
 if ! python scripts/pgdb.py ping "$ADMIN_URL" 2>/dev/null; then
@@ -32,4 +36,4 @@ DB="khaos_sync_test_$(date +%s)_$$"
 python scripts/pgdb.py create "$ADMIN_URL" "$DB"
 trap 'python scripts/pgdb.py drop "$ADMIN_URL" "$DB"' EXIT
 echo "== tests on PostgreSQL ($DB)"
-DATABASE_URL="${ADMIN_URL%/*}/$DB" python -m pytest --create-db "$@"
+DATABASE_URL="${ADMIN_URL%/*}/$DB" python -m pytest "${PARALLEL[@]}" --create-db "$@"

@@ -21,6 +21,8 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            # A browser, a live server and a synced shop each: left out of the quick loop.
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

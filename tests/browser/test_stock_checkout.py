@@ -21,6 +21,7 @@ Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
 
 BUDGET = 2.0
+LATENCY = 10  # seconds Khaos takes to answer in the slow back-office test
 
 
 def configure(settings: Any, url: str, **stock: Any) -> None:
@@ -124,7 +125,7 @@ def test_a_slow_back_office_does_not_hold_up_the_checkout(
 ) -> None:
     page = logged_in_page
     add_to_basket(page, live_server, "RTZ-FIVE", 2)
-    khaos.control.set_faults("ExportStockStatus:latency=10")
+    khaos.control.set_faults(f"ExportStockStatus:latency={LATENCY}")
     reach_payment_details(page, live_server)  # Khaos is asked, and missed the deadline
     assert "/checkout/payment-details/" in page.url
     cache.clear()  # as if the customer lingered: the next step asks Khaos again
@@ -138,5 +139,7 @@ def test_a_slow_back_office_does_not_hold_up_the_checkout(
     assert "/checkout/thank-you/" in page.url
     assert Order.objects.count() == 1
     print(f"preview {to_preview:.2f} s, place order {place_order:.2f} s")
+    # Half way between the budget and Khaos's answer: a step that waited for Khaos fails,
+    # while a machine busy with other tests still has seconds of slack for the page itself.
     for name, seconds in (("preview", to_preview), ("place order", place_order)):
-        assert seconds < BUDGET + 1, f"the {name} step took {seconds:.2f} s"
+        assert seconds < (BUDGET + LATENCY) / 2, f"the {name} step took {seconds:.2f} s"

@@ -51,13 +51,15 @@ def sync_categories(specs: Sequence[CategorySpec]) -> tuple[dict[str, int], int]
 def place_category(spec: CategorySpec, binding: CategoryBinding | None, parent: Any) -> Any:
     if binding is None:
         fields = {"name": spec.name, "description": spec.description}
-        return parent.add_child(**fields) if parent else Category.add_root(**fields)
+        if parent is None:
+            return Category.objects.add_root(fields)
+        return Category.objects.add_child(parent, fields)
     category = binding.category
     category.name, category.description = spec.name, spec.description
     category.save()
-    current_parent = category.get_parent()
+    current_parent = Category.objects.get_parent(category)
     if parent is not None and (current_parent is None or current_parent.pk != parent.pk):
-        category.move(parent, pos="last-child")
+        Category.objects.move(category, parent, pos="last-child")
     elif parent is None and current_parent is not None:
-        category.move(Category.get_first_root_node(), pos="last-sibling")
+        Category.objects.move(category, Category.objects.get_first_root_node(), pos="last-sibling")
     return Category.objects.get(pk=category.pk)

@@ -2,13 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from khaos_sync.simulator.runner import run_in_thread
-
 
 @pytest.fixture
-def simulator(tmp_path):
-    with run_in_thread(tmp_path / "khaos.sqlite3", generate=60, seed=3) as sim:
-        yield sim
+def simulator(start_simulator):
+    return start_simulator(60, seed=3, name="khaos.sqlite3")
 
 
 @pytest.fixture

@@ -12,16 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from khaos_sync.simulator.runner import run_in_thread
+from tests.cli_fixtures import copy_set_up_shop
+
+pytestmark = pytest.mark.slow
 
 CLI = [sys.executable, "-m", "khaos_sync.cli"]
 
 
 @pytest.fixture
-def slow_simulator(tmp_path):
-    with run_in_thread(tmp_path / "khaos.sqlite3", generate=60, seed=3) as sim:
-        sim.control.set_faults("ExportStock:latency=1")
-        yield sim
+def slow_simulator(start_simulator):
+    sim = start_simulator(60, seed=3, name="khaos.sqlite3")
+    sim.control.set_faults("ExportStock:latency=1")
+    return sim
 
 
 def environment(data_dir: Path, url: str) -> dict[str, str]:
@@ -53,10 +55,11 @@ def wait_for_products(database: Path, process: subprocess.Popen, timeout: float 
     raise AssertionError("the sync wrote nothing in time")
 
 
-def test_a_killed_cli_sync_is_closed_and_the_next_run_takes_over(tmp_path, slow_simulator):
-    data_dir = tmp_path / "data"
+def test_a_killed_cli_sync_is_closed_and_the_next_run_takes_over(
+    tmp_path, slow_simulator, set_up_data_dir
+):
+    data_dir = copy_set_up_shop(set_up_data_dir, tmp_path / "data")
     env = environment(data_dir, slow_simulator.url)
-    subprocess.run([*CLI, "init", "--no-input"], env=env, check=True, capture_output=True)
     database = data_dir / "shop.sqlite3"
 
     victim = subprocess.Popen(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import copy
 from typing import Any
 
 import pytest
@@ -19,15 +18,14 @@ def basic(username: str, password: str) -> str:
 
 
 @pytest.fixture
-def cloud_settings(settings: Any) -> Any:
-    config = copy.deepcopy(settings.KHAOS_SYNC)
-    # Khaos's own lists, as the simulator knows them.
-    config["khaos"].update(transport="cloud", sales_source="INTERNET", company_class="Internet")
-    config["cloud"].update(username=USERNAME, password=PASSWORD)
-    config["orders"]["settle_seconds"] = 0
-    config["status"]["dispatch_email"] = False
-    settings.KHAOS_SYNC = config
-    return config
+def cloud_settings(configure_khaos: Any) -> Any:
+    return configure_khaos(
+        # Khaos's own lists, as the simulator knows them.
+        khaos={"transport": "cloud", "sales_source": "INTERNET", "company_class": "Internet"},
+        cloud={"username": USERNAME, "password": PASSWORD},
+        orders={"settle_seconds": 0},
+        status={"dispatch_email": False},
+    )
 
 
 class KhaosCloud:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,5 @@ def big_khaos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSimul
 
 
 @pytest.fixture
-def khaos(tmp_path: Path) -> Iterator[RunningSimulator]:
-    with run_in_thread(customers_db(tmp_path / "sim.sqlite3", 40)) as sim:
-        yield sim
+def khaos(tmp_path: Path, start_simulator: Any) -> RunningSimulator:
+    return start_simulator(db=customers_db(tmp_path / "sim.sqlite3", 40))

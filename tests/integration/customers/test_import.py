@@ -42,6 +42,7 @@ def entries_by_code(report) -> dict[str, object]:  # type: ignore[no-untyped-def
     return {e.company_code: e for e in report.entries}
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_five_thousand_customers_are_imported_once_and_a_forced_run_updates_without_duplicates(
     big_khaos,

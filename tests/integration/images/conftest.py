@@ -21,14 +21,11 @@ def data_dirs(settings, tmp_path):
 
 
 @pytest.fixture
-def image_limits(settings):
+def image_limits(configure_khaos):
     """Change the image limits for one test: ``image_limits(max_pixels=...)``."""
 
     def change(**values: int) -> None:
-        settings.KHAOS_SYNC = {
-            **settings.KHAOS_SYNC,
-            "images": {**settings.KHAOS_SYNC["images"], **values},
-        }
+        configure_khaos(images=values)
 
     return change
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from khaos_sync.simulator import RunningSimulator, run_in_thread
+from khaos_sync.simulator import RunningSimulator
 from tests.integration.ops.flows import only_flows
 
 
@@ -28,17 +27,18 @@ def test_flows() -> Iterator[None]:
 
 
 @pytest.fixture
-def sim(tmp_path: Path) -> Iterator[RunningSimulator]:
-    with run_in_thread(tmp_path / "sim.sqlite3", generate=60, seed=5) as running:
-        yield running
+def sim(start_simulator) -> RunningSimulator:  # type: ignore[no-untyped-def]
+    return start_simulator(60, seed=5)
 
 
 @pytest.fixture
-def khaos_settings(settings, sim):  # type: ignore[no-untyped-def]
+def khaos_settings(configure_khaos, sim):  # type: ignore[no-untyped-def]
     """The shop's configuration pointed at the simulator, with values that exist there."""
-    values = {section: dict(keys) for section, keys in settings.KHAOS_SYNC.items()}
-    values["khaos"].update(
-        url=sim.url, stock_sites=[1, 2], sales_source="INTERNET", company_class="Internet"
+    return configure_khaos(
+        khaos={
+            "url": sim.url,
+            "stock_sites": [1, 2],
+            "sales_source": "INTERNET",
+            "company_class": "Internet",
+        }
     )
-    settings.KHAOS_SYNC = values
-    return values

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from typing import Any
 
 import pytest
 
-from khaos_sync.simulator import RunningSimulator, run_in_thread
+from khaos_sync.simulator import RunningSimulator
 from tests.integration.orders.support import khaos_config
 
 
 @pytest.fixture
-def sim(tmp_path: Path) -> Iterator[RunningSimulator]:
-    with run_in_thread(tmp_path / "sim.sqlite3", generate=100, seed=5) as running:
-        yield running
+def sim(start_simulator: Any) -> RunningSimulator:
+    return start_simulator(100, seed=5)
 
 
 @pytest.fixture
-def khaos(sim: RunningSimulator, settings) -> RunningSimulator:
+def khaos(sim: RunningSimulator, settings: Any) -> RunningSimulator:
     settings.KHAOS_SYNC = khaos_config(sim.url)
     return sim

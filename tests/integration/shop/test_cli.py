@@ -62,16 +62,14 @@ def test_bad_configuration_stops_with_the_key_named(fresh_env):
     assert "shop.search_backend must be one of" in result.stderr
 
 
-def test_serve_answers_with_static_and_media_files(fresh_env):
-    fresh_env["KHAOS_SYNC_ADMIN_PASSWORD"] = "not-printed-123"
-    assert run(["init"], fresh_env).returncode == 0
-    media = Path(fresh_env["KHAOS_SYNC_DATA_DIR"]) / "media" / "hello.txt"
+def test_serve_answers_with_static_and_media_files(set_up_env):
+    media = Path(set_up_env["KHAOS_SYNC_DATA_DIR"]) / "media" / "hello.txt"
     media.parent.mkdir(parents=True, exist_ok=True)
     media.write_text("uploaded after start")
     port = free_port()
     server = subprocess.Popen(
         [*KHAOS_SYNC, "serve", "--port", str(port), "--workers", "1"],
-        env=fresh_env,
+        env=set_up_env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )

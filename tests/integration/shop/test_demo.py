@@ -11,6 +11,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow
+
 KHAOS_SYNC = [sys.executable, "-m", "khaos_sync.cli"]
 
 

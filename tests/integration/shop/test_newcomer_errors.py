@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from khaos_sync.simulator.runner import run_in_thread
+from tests.cli_fixtures import copy_set_up_shop
 from tests.integration.protocol.stub_server import RunningServer, StubServer
 
 KHAOS_SYNC = [sys.executable, "-m", "khaos_sync.cli"]
@@ -58,12 +59,9 @@ def fresh_env(tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def shop_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    env = clean_env(tmp_path_factory.mktemp("shop") / "data")
-    env["KHAOS_SYNC_ADMIN_PASSWORD"] = "newcomer-test-1"
-    result = run(["init", "--no-input"], env)
-    assert result.returncode == 0, result.stderr
-    return env
+def shop_env(tmp_path_factory: pytest.TempPathFactory, set_up_data_dir: Path) -> dict[str, str]:
+    """A shop after `init`, shared by this module's tests, which do not change it."""
+    return clean_env(copy_set_up_shop(set_up_data_dir, tmp_path_factory.mktemp("shop") / "data"))
 
 
 # --- before `init` ---------------------------------------------------------------------------

@@ -104,15 +104,12 @@ def test_init_leaves_the_data_dir_and_database_private_whatever_the_umask(fresh_
     assert mode(data / "secret_key") == "0o600"
 
 
-def test_gunicorn_logs_every_line_as_json(fresh_env):  # noqa: F811
+def test_gunicorn_logs_every_line_as_json(set_up_env):
     # `serve` refuses a database that is not set up.
-    subprocess.run(
-        [*KHAOS_SYNC, "init", "--no-input"], env=fresh_env, check=True, capture_output=True
-    )
     port = free_port()
     server = subprocess.Popen(
         [*KHAOS_SYNC, "serve", "--port", str(port), "--workers", "1"],
-        env=fresh_env,
+        env=set_up_env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
-from collections.abc import Iterator
-from pathlib import Path
+from typing import Any
 
 import pytest
 
-from khaos_sync.simulator import RunningSimulator, open_store, run_in_thread
+from khaos_sync.simulator import RunningSimulator
 
 from .support import Shop
 
@@ -17,21 +15,11 @@ CATALOGUE_SIZE = 40
 SEED = 5
 
 
-@pytest.fixture(scope="session")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Generated once; every test gets its own copy."""
-    path = tmp_path_factory.mktemp("status-simulator") / "template.sqlite3"
-    open_store(path, generate=CATALOGUE_SIZE, seed=SEED).close()
-    return path
-
-
 @pytest.fixture
-def sim(tmp_path: Path, template_db: Path) -> Iterator[RunningSimulator]:
-    path = tmp_path / "sim.sqlite3"
-    shutil.copyfile(template_db, path)
-    with run_in_thread(path) as running:
-        running.control.configure(check_order_amount=False)
-        yield running
+def sim(start_simulator: Any) -> RunningSimulator:
+    running = start_simulator(CATALOGUE_SIZE, seed=SEED)
+    running.control.configure(check_order_amount=False)
+    return running
 
 
 @pytest.fixture

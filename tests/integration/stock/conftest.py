@@ -2,40 +2,25 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from khaos_sync.simulator import RunningSimulator, open_store, run_in_thread
+from khaos_sync.simulator import RunningSimulator
+from tests.khaos_fixtures import set_khaos_config
 
 CATALOGUE_SIZE = 60
 SEED = 7
 WEB_SITES = [1, 2]
 
 
-@pytest.fixture(scope="session")
-def stock_template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("stock-sim") / "template.sqlite3"
-    open_store(path, generate=CATALOGUE_SIZE, seed=SEED).close()
-    return path
-
-
 @pytest.fixture
-def sim(tmp_path: Path, stock_template_db: Path) -> Iterator[RunningSimulator]:
-    path = tmp_path / "sim.sqlite3"
-    shutil.copyfile(stock_template_db, path)
-    with run_in_thread(path) as running:
-        yield running
+def sim(start_simulator: Any) -> RunningSimulator:
+    return start_simulator(CATALOGUE_SIZE, seed=SEED)
 
 
 def khaos_settings(settings: Any, url: str, sites: list[int], **stock: Any) -> None:
-    config = dict(settings.KHAOS_SYNC)
-    config["khaos"] = {**config["khaos"], "url": url, "stock_sites": sites}
-    config["stock"] = {**config["stock"], **stock}
-    settings.KHAOS_SYNC = config
+    set_khaos_config(settings, khaos={"url": url, "stock_sites": sites}, stock=stock)
 
 
 def publish_everything() -> None:
