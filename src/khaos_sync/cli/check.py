@@ -211,11 +211,18 @@ def warn_if_no_site_url() -> None:
 @click.command()
 @click.option("--url", help="KhaosWS endpoint (default: configuration).")
 def check(url: str | None) -> None:
-    """Check against Khaos the configured sites, source, class, keycodes, website and version."""
+    """Check against Khaos the configured sites, source, class, keycodes, website and version.
+
+    On the cloud transport: say what to enter in Khaos Control Cloud.
+    """
     setup_django()
     from django.conf import settings
 
+    from khaos_sync.cli.check_cloud import CLOUD, check_cloud, transport
     from khaos_sync.sync.core.backend import khaos_client
+
+    if transport(settings.KHAOS_SYNC) == CLOUD:
+        raise SystemExit(1 if check_cloud(settings.KHAOS_SYNC, settings.KHAOS_SITE_URL) else 0)
 
     khaos = dict(settings.KHAOS_SYNC["khaos"])
     orders = settings.KHAOS_SYNC["orders"]
