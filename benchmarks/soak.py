@@ -76,20 +76,48 @@ def main() -> None:
         parser.error(f"--outage must outlast the retry allowance ({retry_allowance():g} s)")
 
     workdir = Path(tempfile.mkdtemp(prefix="khaos-soak-"))
+    run_from_snapshot(workdir)
     database = f"khaos_orders_soak_{os.getpid()}"
     pgdb("create", args.admin_url, database)
+    report: dict[str, Any] = {}
     try:
         report = run(args, workdir, args.admin_url.rsplit("/", 1)[0] + "/" + database)
     finally:
         pgdb("drop", args.admin_url, database)
-        shutil.rmtree(workdir, ignore_errors=True)
+        if report and not report["failures"]:
+            shutil.rmtree(workdir, ignore_errors=True)
+        else:
+            print(f"worker logs and the simulator's database kept in {workdir}", file=sys.stderr)
     print(json.dumps(report, indent=2))
     raise SystemExit(1 if failures(report) else 0)
 
 
+def run_from_snapshot(workdir: Path) -> None:
+    """Run this process and every worker from a copy of the code taken now.
+
+    A soak lasts long; a worker restarted after a kill must run the code the run
+    started with, not whatever the source tree holds by then (a new migration
+    there makes it refuse to start).
+    """
+    source = Path(__file__).resolve().parent.parent / "src" / "khaos_sync"
+    snapshot = workdir / "src"
+    shutil.copytree(source, snapshot / "khaos_sync", ignore=shutil.ignore_patterns("__pycache__"))
+    sys.path.insert(0, str(snapshot))
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(snapshot), os.environ.get("PYTHONPATH")])
+    )
+
+
 def failures(report: dict[str, Any]) -> list[str]:
     """What breaks the promise: duplicates, losses, wrong totals, holds Khaos did not cause."""
-    keys = ("sent_twice", "duplicates_in_khaos", "lost", "mismatched", "held_not_refused")
+    keys = (
+        "sent_twice",
+        "duplicates_in_khaos",
+        "lost",
+        "mismatched",
+        "held_not_refused",
+        "worker_exits",
+    )
     return [key for key in keys if report[key]]
 
 
@@ -99,6 +127,8 @@ def pgdb(action: str, admin_url: str, name: str) -> None:
 
 
 def run(args: argparse.Namespace, workdir: Path, database_url: str) -> dict[str, Any]:
+    import khaos_sync
+
     khaos = Khaos(workdir / "sim.sqlite3", FAULTS.format(seed=args.seed))
     env = shop_environment(workdir, khaos.sim.url, database_url)
     os.environ.update(env)
@@ -108,7 +138,7 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> dict[str,
     started = time.monotonic()
     stop = threading.Event()
     killer = threading.Thread(
-        target=workers.kill_at_random, args=(args.kills, args.kill_gap, stop), daemon=True
+        target=workers.supervise, args=(args.kills, args.kill_gap, stop), daemon=True
     )
     killer.start()
     numbers: list[str] = []
@@ -131,6 +161,8 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> dict[str,
     report.update(
         workers=args.workers,
         kills=workers.kills,
+        worker_exits=len(workers.exits),
+        worker_exit_reasons=workers.exits[:5],
         khaos_outage_seconds=round(khaos.outage_seconds, 1),
         retry_allowance_seconds=retry_allowance(),
         placed_while_khaos_down=khaos.placed_during_outage,
@@ -138,6 +170,7 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> dict[str,
         placing_seconds=round(placed - started, 1),
         seconds=round(time.monotonic() - started, 1),
         faults=FAULTS.format(seed=args.seed),
+        code=str(Path(khaos_sync.__file__).parent),
     )
     report["failures"] = failures(report)
     return report
@@ -176,10 +209,13 @@ class Khaos:
 
 
 class Workers:
+    """The exporters: killed at random and restarted; one that exits by itself is a failure."""
+
     def __init__(self, count: int, env: dict[str, str], workdir: Path) -> None:
         self.env = {**os.environ, **env}
         self.logs = workdir
         self.kills = 0
+        self.exits: list[str] = []
         self.lock = threading.Lock()
         self.processes = [self._start(n) for n in range(count)]
 
@@ -192,16 +228,31 @@ class Workers:
             stderr=log,
         )
 
-    def kill_at_random(self, kills: int, gap: float, stop: threading.Event) -> None:
-        for _ in range(kills):
-            if stop.wait(random.uniform(gap / 2, gap * 3 / 2)):
-                return
-            with self.lock:
-                slot = random.randrange(len(self.processes))
-                victim = self.processes[slot]
-                victim.send_signal(signal.SIGKILL)
-                victim.wait()
-                self.kills += 1
+    def supervise(self, kills: int, gap: float, stop: threading.Event) -> None:
+        """SIGKILL a random worker KILLS times, GAP seconds apart on average; restart any that exit."""
+        next_kill = time.monotonic() + random.uniform(gap / 2, gap * 3 / 2)
+        while not stop.wait(0.5):
+            self.restart_exited()
+            if self.kills < kills and time.monotonic() >= next_kill:
+                self.kill_one()
+                next_kill = time.monotonic() + random.uniform(gap / 2, gap * 3 / 2)
+
+    def kill_one(self) -> None:
+        with self.lock:
+            slot = random.randrange(len(self.processes))
+            victim = self.processes[slot]
+            victim.send_signal(signal.SIGKILL)
+            victim.wait()
+            self.kills += 1
+            self.processes[slot] = self._start(slot)
+
+    def restart_exited(self) -> None:
+        with self.lock:
+            for slot, process in enumerate(self.processes):
+                if process.poll() is None:
+                    continue
+                last = (self.logs / f"worker-{slot}.log").read_bytes()[-300:]
+                self.exits.append(f"exit {process.returncode}: {last.decode(errors='replace')}")
                 self.processes[slot] = self._start(slot)
 
     def stop(self) -> None:
@@ -218,6 +269,7 @@ class Workers:
 def shop_environment(workdir: Path, url: str, database_url: str) -> dict[str, str]:
     return {
         **order_placing.shop_environment(workdir, url),
+        "PYTHONPATH": os.environ["PYTHONPATH"],  # the snapshot (run_from_snapshot)
         "KHAOS_SYNC_SHOP_DATABASE_URL": database_url,
         "KHAOS_SYNC_KHAOS_TIMEOUT": "10",
         "KHAOS_SYNC_ORDERS_POLL_SECONDS": "0.5",
