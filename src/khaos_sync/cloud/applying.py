@@ -197,7 +197,7 @@ def confirm_imported(statuses: Sequence[CloudStatus]) -> int:
     confirmed = 0
     with transaction.atomic():
         rows = (
-            OrderExport.objects.select_for_update()
+            OrderExport.objects.select_for_update(of=("self",))
             .select_related("order")
             .filter(order_number__in=list(named))
         )
