@@ -3,10 +3,11 @@
 Three exporters (``khaos-sync sync orders --loop``, separate processes) share one
 PostgreSQL database and a Khaos simulator with mixed faults (drop-after-commit,
 HTTP 500, SOAP Fault, truncated answers, latency). While orders are placed,
-workers are killed with SIGKILL at random and started again; once, Khaos is
-stopped for longer than the retry allowance (max_attempts × back-off) and then
-brought back on the same port. At the end the simulator's log of every
-ImportOrders call is compared with the shop:
+workers are killed with SIGKILL at random and started again; half-way, Khaos
+is stopped for longer than the retry allowance (the back-off of max_attempts
+sends) while orders go on being placed, and brought back on the same port. At
+the end the simulator's log of every ImportOrders call is compared with the
+shop:
 
 - placed: orders placed in the shop;
 - imported: orders Khaos holds;
@@ -15,10 +16,11 @@ ImportOrders call is compared with the shop:
 - mismatched: orders whose total in Khaos differs from the shop's;
 - held, not refused: orders held although Khaos never refused them.
 
-Exits 1 on any duplicate, loss, or order held that Khaos did not refuse.
+Exits 1 on any duplicate, loss, mismatched total, or order held that Khaos did
+not refuse (an order not settled when the time is up counts as lost).
 
-    PYTHONPATH=src python benchmarks/soak.py --orders 1000 \\
-        [--admin-url postgres://postgres@127.0.0.1:5432/postgres] [--kills 10] [--outage 40]
+    PYTHONPATH=src python benchmarks/soak.py --orders 1000 --kills 20 --kill-gap 30 \\
+        --outage 60 [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import order_placing
+from order_placing import khaos_products, place, setup_shop
+
 FAULTS = (
     "ImportOrders:drop-after-commit@rate=0.05;ImportOrders:http500@rate=0.04;"
     "ImportOrders:soap-fault@rate=0.04;ImportOrders:truncated@rate=0.03;"
@@ -45,29 +50,75 @@ FAULTS = (
 )
 
 
+MAX_ATTEMPTS = 3
+BACKOFF_SECONDS = 1.0
+BACKOFF_MAX_SECONDS = 4.0
+SETTLED = ("imported", "held", "not_for_khaos")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--kills", type=int, default=10, help="SIGKILLs of random workers")
+    parser.add_argument(
+        "--kill-gap", type=float, default=8.0, help="mean seconds between two SIGKILLs"
+    )
     parser.add_argument("--outage", type=float, default=40.0, help="seconds Khaos is stopped")
     parser.add_argument("--admin-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--timeout", type=float, default=1800.0, help="give up after this")
+    parser.add_argument(
+        "--timeout", type=float, default=900.0, help="seconds to wait for orders to settle"
+    )
     args = parser.parse_args()
     random.seed(args.seed)
+    if args.outage <= retry_allowance():
+        parser.error(f"--outage must outlast the retry allowance ({retry_allowance():g} s)")
 
     workdir = Path(tempfile.mkdtemp(prefix="khaos-soak-"))
+    run_from_snapshot(workdir)
     database = f"khaos_orders_soak_{os.getpid()}"
     pgdb("create", args.admin_url, database)
+    report: dict[str, Any] = {}
     try:
         report = run(args, workdir, args.admin_url.rsplit("/", 1)[0] + "/" + database)
     finally:
         pgdb("drop", args.admin_url, database)
-        shutil.rmtree(workdir, ignore_errors=True)
+        if report and not report["failures"]:
+            shutil.rmtree(workdir, ignore_errors=True)
+        else:
+            print(f"worker logs and the simulator's database kept in {workdir}", file=sys.stderr)
     print(json.dumps(report, indent=2))
-    bad = report["sent_twice"] + report["duplicates_in_khaos"] + report["lost"]
-    raise SystemExit(1 if bad or report["held_not_refused"] else 0)
+    raise SystemExit(1 if failures(report) else 0)
+
+
+def run_from_snapshot(workdir: Path) -> None:
+    """Run this process and every worker from a copy of the code taken now.
+
+    A soak lasts long; a worker restarted after a kill must run the code the run
+    started with, not whatever the source tree holds by then (a new migration
+    there makes it refuse to start).
+    """
+    source = Path(__file__).resolve().parent.parent / "src" / "khaos_sync"
+    snapshot = workdir / "src"
+    shutil.copytree(source, snapshot / "khaos_sync", ignore=shutil.ignore_patterns("__pycache__"))
+    sys.path.insert(0, str(snapshot))
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(snapshot), os.environ.get("PYTHONPATH")])
+    )
+
+
+def failures(report: dict[str, Any]) -> list[str]:
+    """What breaks the promise: duplicates, losses, wrong totals, holds Khaos did not cause."""
+    keys = (
+        "sent_twice",
+        "duplicates_in_khaos",
+        "lost",
+        "mismatched",
+        "held_not_refused",
+        "worker_exits",
+    )
+    return [key for key in keys if report[key]]
 
 
 def pgdb(action: str, admin_url: str, name: str) -> None:
@@ -76,62 +127,95 @@ def pgdb(action: str, admin_url: str, name: str) -> None:
 
 
 def run(args: argparse.Namespace, workdir: Path, database_url: str) -> dict[str, Any]:
-    from khaos_sync.simulator import run_in_thread
+    import khaos_sync
 
-    sim = run_in_thread(workdir / "sim.sqlite3", faults=FAULTS.format(seed=args.seed))
-    port = sim.server.server_address[1]
-    env = shop_environment(workdir, sim.url, database_url)
+    khaos = Khaos(workdir / "sim.sqlite3", FAULTS.format(seed=args.seed))
+    env = shop_environment(workdir, khaos.sim.url, database_url)
     os.environ.update(env)
     setup_shop()
-    products = khaos_products(sim, 5)
+    products = khaos_products(khaos.sim, 5)
     workers = Workers(args.workers, env, workdir)
     started = time.monotonic()
     stop = threading.Event()
-    killer = threading.Thread(target=workers.kill_at_random, args=(args.kills, stop), daemon=True)
+    killer = threading.Thread(
+        target=workers.supervise, args=(args.kills, args.kill_gap, stop), daemon=True
+    )
     killer.start()
     numbers: list[str] = []
-    outage_at = args.orders // 2
-    outage = {"seconds": 0.0}
+    outage = threading.Thread(target=khaos.outage, args=(args.outage,), daemon=True)
     try:
         for n in range(args.orders):
+            if n == args.orders // 2:
+                outage.start()
             numbers.append(str(place(products, n).number))
-            if n == outage_at:
-                sim = khaos_outage(sim, workdir, port, args, outage)
-        wait_settled(numbers, started + args.timeout)
+            khaos.placed_during_outage += khaos.down
+        placed = time.monotonic()
+        outage.join()
+        wait_settled(numbers, time.monotonic() + args.timeout)
     finally:
         stop.set()
         killer.join(timeout=5)
         workers.stop()
-    report = count(sim, numbers)
-    sim.stop()
+    report = count(khaos.sim, numbers)
+    khaos.sim.stop()
     report.update(
         workers=args.workers,
         kills=workers.kills,
-        khaos_outage_seconds=round(outage["seconds"], 1),
+        worker_exits=len(workers.exits),
+        worker_exit_reasons=workers.exits[:5],
+        khaos_outage_seconds=round(khaos.outage_seconds, 1),
+        retry_allowance_seconds=retry_allowance(),
+        placed_while_khaos_down=khaos.placed_during_outage,
+        waiting_when_khaos_returned=khaos.waiting_on_return,
+        placing_seconds=round(placed - started, 1),
         seconds=round(time.monotonic() - started, 1),
         faults=FAULTS.format(seed=args.seed),
+        code=str(Path(khaos_sync.__file__).parent),
     )
+    report["failures"] = failures(report)
     return report
 
 
-def khaos_outage(
-    sim: Any, workdir: Path, port: int, args: argparse.Namespace, outage: dict[str, float]
-) -> Any:
-    """Stop Khaos, keep placing nothing for a while, bring it back on the same port."""
-    from khaos_sync.simulator import run_in_thread
+class Khaos:
+    """The simulator, which can be stopped for a while and brought back on the same port."""
 
-    sim.stop()
-    began = time.monotonic()
-    time.sleep(args.outage)
-    outage["seconds"] = time.monotonic() - began
-    return run_in_thread(workdir / "sim.sqlite3", faults=FAULTS.format(seed=args.seed), port=port)
+    def __init__(self, path: Path, faults: str) -> None:
+        from khaos_sync.simulator import run_in_thread
+
+        self.path, self.faults = path, faults
+        self.sim = run_in_thread(path, faults=faults)
+        self.port = self.sim.server.server_address[1]
+        self.down = False
+        self.outage_seconds = 0.0
+        self.placed_during_outage = 0
+        self.waiting_on_return = 0
+
+    def outage(self, seconds: float) -> None:
+        """Stop Khaos while orders go on being placed; bring it back after SECONDS."""
+        from django.db import connection
+
+        from khaos_sync.simulator import run_in_thread
+        from khaos_sync.sync.orders.models import OrderExport
+
+        self.sim.stop()
+        self.down = True
+        began = time.monotonic()
+        time.sleep(seconds)
+        self.waiting_on_return = OrderExport.objects.exclude(state__in=SETTLED).count()
+        connection.close()
+        self.sim = run_in_thread(self.path, faults=self.faults, port=self.port)
+        self.down = False
+        self.outage_seconds = time.monotonic() - began
 
 
 class Workers:
+    """The exporters: killed at random and restarted; one that exits by itself is a failure."""
+
     def __init__(self, count: int, env: dict[str, str], workdir: Path) -> None:
         self.env = {**os.environ, **env}
         self.logs = workdir
         self.kills = 0
+        self.exits: list[str] = []
         self.lock = threading.Lock()
         self.processes = [self._start(n) for n in range(count)]
 
@@ -144,16 +228,31 @@ class Workers:
             stderr=log,
         )
 
-    def kill_at_random(self, kills: int, stop: threading.Event) -> None:
-        for _ in range(kills):
-            if stop.wait(random.uniform(4, 12)):
-                return
-            with self.lock:
-                slot = random.randrange(len(self.processes))
-                victim = self.processes[slot]
-                victim.send_signal(signal.SIGKILL)
-                victim.wait()
-                self.kills += 1
+    def supervise(self, kills: int, gap: float, stop: threading.Event) -> None:
+        """SIGKILL a random worker KILLS times, GAP seconds apart on average; restart any that exit."""
+        next_kill = time.monotonic() + random.uniform(gap / 2, gap * 3 / 2)
+        while not stop.wait(0.5):
+            self.restart_exited()
+            if self.kills < kills and time.monotonic() >= next_kill:
+                self.kill_one()
+                next_kill = time.monotonic() + random.uniform(gap / 2, gap * 3 / 2)
+
+    def kill_one(self) -> None:
+        with self.lock:
+            slot = random.randrange(len(self.processes))
+            victim = self.processes[slot]
+            victim.send_signal(signal.SIGKILL)
+            victim.wait()
+            self.kills += 1
+            self.processes[slot] = self._start(slot)
+
+    def restart_exited(self) -> None:
+        with self.lock:
+            for slot, process in enumerate(self.processes):
+                if process.poll() is None:
+                    continue
+                last = (self.logs / f"worker-{slot}.log").read_bytes()[-300:]
+                self.exits.append(f"exit {process.returncode}: {last.decode(errors='replace')}")
                 self.processes[slot] = self._start(slot)
 
     def stop(self) -> None:
@@ -169,47 +268,24 @@ class Workers:
 
 def shop_environment(workdir: Path, url: str, database_url: str) -> dict[str, str]:
     return {
-        "KHAOS_SYNC_DATA_DIR": str(workdir / "shop"),
+        **order_placing.shop_environment(workdir, url),
+        "PYTHONPATH": os.environ["PYTHONPATH"],  # the snapshot (run_from_snapshot)
         "KHAOS_SYNC_SHOP_DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "khaos_sync.shop.settings",
-        "KHAOS_SYNC_KHAOS_URL": url,
         "KHAOS_SYNC_KHAOS_TIMEOUT": "10",
-        "KHAOS_SYNC_KHAOS_SALES_SOURCE": "INTERNET",
-        "KHAOS_SYNC_KHAOS_COMPANY_CLASS": "Internet",
-        "KHAOS_SYNC_ORDERS_SETTLE_SECONDS": "0",
         "KHAOS_SYNC_ORDERS_POLL_SECONDS": "0.5",
         "KHAOS_SYNC_ORDERS_BATCH_SIZE": "20",
-        # A small retry allowance (≈ 7 s), so the outage outlasts it many times over.
-        "KHAOS_SYNC_ORDERS_MAX_ATTEMPTS": "3",
-        "KHAOS_SYNC_ORDERS_BACKOFF_SECONDS": "1",
-        "KHAOS_SYNC_ORDERS_BACKOFF_MAX_SECONDS": "4",
+        # A small retry allowance, so the outage outlasts it many times over.
+        "KHAOS_SYNC_ORDERS_MAX_ATTEMPTS": str(MAX_ATTEMPTS),
+        "KHAOS_SYNC_ORDERS_BACKOFF_SECONDS": str(BACKOFF_SECONDS),
+        "KHAOS_SYNC_ORDERS_BACKOFF_MAX_SECONDS": str(BACKOFF_MAX_SECONDS),
         "KHAOS_SYNC_ORDERS_UNREACHABLE_MAX_SECONDS": "5",
         "KHAOS_SYNC_ORDERS_LEASE_SECONDS": "30",
-        "PYTHONPATH": os.pathsep.join(
-            filter(None, [str(Path("src").resolve()), os.environ.get("PYTHONPATH")])
-        ),
     }
 
 
-def setup_shop() -> None:
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-
-
-def khaos_products(sim: Any, count: int) -> list[Any]:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from bench_orders import khaos_products as make
-
-    return make(sim, count)  # type: ignore[no-any-return]
-
-
-def place(products: list[Any], n: int) -> Any:
-    from bench_orders import place as place_one
-
-    return place_one(products, n)
+def retry_allowance() -> float:
+    """Seconds of back-off an order gets before it is held: MAX_ATTEMPTS sends, doubling."""
+    return sum(min(BACKOFF_SECONDS * 2**n, BACKOFF_MAX_SECONDS) for n in range(MAX_ATTEMPTS - 1))
 
 
 def wait_settled(numbers: list[str], deadline: float) -> None:
@@ -217,9 +293,7 @@ def wait_settled(numbers: list[str], deadline: float) -> None:
     from khaos_sync.sync.orders.models import OrderExport
 
     while time.monotonic() < deadline:
-        open_rows = OrderExport.objects.filter(order_number__in=numbers).exclude(
-            state__in=["imported", "held", "not_for_khaos"]
-        )
+        open_rows = OrderExport.objects.filter(order_number__in=numbers).exclude(state__in=SETTLED)
         if not open_rows.exists():
             return
         time.sleep(1)

@@ -151,25 +151,6 @@ def payment_verdict(payments: Mapping[str, Any], site_url: str) -> Verdict:
     return Verdict("payment provider ([payments])", describe(payments), found, not problems)
 
 
-def cloud_verdicts(site_url: str, cloud: Mapping[str, Any]) -> list[Verdict]:
-    """On the cloud transport Khaos calls the shop: what to enter in Khaos Control Cloud."""
-    config_url = f"{site_url.rstrip('/')}/khaos-cloud/channel-config.{cloud['format'].lower()}"
-    return [
-        Verdict(
-            "channel config URL (enter in Khaos Control Cloud)",
-            "[shop] site_url",
-            config_url if site_url else "set [shop] site_url first",
-            bool(site_url),
-        ),
-        Verdict(
-            "channel user name (enter in Khaos Control Cloud)",
-            "[cloud] username",
-            cloud["username"] or "(not set)",
-            bool(cloud["username"] and cloud["password"]),
-        ),
-    ]
-
-
 def run_checks(backend: SoapBackend, khaos: Mapping[str, Any]) -> list[Verdict]:
     verdicts: list[Verdict] = []
     for label, check in CHECKS:
@@ -229,11 +210,18 @@ def warn_if_no_site_url() -> None:
 @click.command()
 @click.option("--url", help="KhaosWS endpoint (default: configuration).")
 def check(url: str | None) -> None:
-    """Check against Khaos the configured sites, source, class, keycodes, website and version."""
+    """Check against Khaos the configured sites, source, class, keycodes, website and version.
+
+    On the cloud transport: say what to enter in Khaos Control Cloud.
+    """
     setup_django()
     from django.conf import settings
 
+    from khaos_sync.cli.check_cloud import CLOUD, check_cloud, transport
     from khaos_sync.sync.core.backend import khaos_backend
+
+    if transport(settings.KHAOS_SYNC) == CLOUD:
+        raise SystemExit(1 if check_cloud(settings.KHAOS_SYNC, settings.KHAOS_SITE_URL) else 0)
 
     khaos = dict(settings.KHAOS_SYNC["khaos"])
     orders = settings.KHAOS_SYNC["orders"]
@@ -244,11 +232,10 @@ def check(url: str | None) -> None:
         backend = khaos_backend(url)
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from None
+    if not isinstance(backend, SoapBackend):
+        raise click.ClickException(f"check has no checks for the {type(backend).__name__}")
     with backend:
-        if isinstance(backend, SoapBackend):
-            verdicts = run_checks(backend, khaos)
-        else:
-            verdicts = cloud_verdicts(settings.KHAOS_SITE_URL, settings.KHAOS_SYNC["cloud"])
+        verdicts = run_checks(backend, khaos)
     verdicts.append(payment_verdict(settings.KHAOS_SYNC["payments"], settings.KHAOS_SITE_URL))
     print_table(verdicts)
     warn_if_no_site_url()

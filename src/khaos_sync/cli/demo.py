@@ -59,8 +59,20 @@ STOP_TIMEOUT = 30
     help="Kept apart from a real shop's data.",
 )
 @click.option("--once", is_flag=True, help="Stop after the story instead of serving (smoke test).")
-def demo(host: str, port: int, simulator_port: int, items: int, data_dir: Path, once: bool) -> None:
+@click.option(
+    "--cloud",
+    is_flag=True,
+    help="Over Khaos Control Cloud: a simulated KCC pushes to the shop and pulls its orders.",
+)
+def demo(
+    host: str, port: int, simulator_port: int, items: int, data_dir: Path, once: bool, cloud: bool
+) -> None:
     """Run a simulated Khaos, the shop and a worker, and play the first day's sync."""
+    if cloud:
+        from khaos_sync.cli.demo_cloud import cloud_demo
+
+        cloud_demo(host, port, items, data_dir / "cloud", once)
+        return
     started = time.monotonic()
     check_port_free(host, port, "the shop", "make demo PORT=8001 (or --port 8001)")
     check_port_free(host, simulator_port, "the Khaos simulator", "--simulator-port 8089")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +25,7 @@ from khaos_sync.cloud.models import CloudDelivery, CloudPriceList, CloudPush
 from khaos_sync.mappers.status import StatusMappingError, map_order_status
 from khaos_sync.mappers.stock import Site, StockMappingError, group_by_item, map_item_stock
 from khaos_sync.protocol.cloud.levels import read_stock_status_upload
+from khaos_sync.protocol.cloud.orders import order_number_in
 from khaos_sync.protocol.cloud.payload import Format
 from khaos_sync.protocol.cloud.price_lists import PriceList, read_price_list_upload
 from khaos_sync.protocol.cloud.statuses import CloudStatus, read_order_status_upload
@@ -37,6 +38,7 @@ from khaos_sync.sync.catalogue.importer import CatalogueImporter
 from khaos_sync.sync.catalogue.models import ProductBinding
 from khaos_sync.sync.core.models import Flow
 from khaos_sync.sync.core.runs import RunRecorder, recorded_run
+from khaos_sync.sync.orders.exporter import bind_customer
 from khaos_sync.sync.orders.models import OrderExport
 from khaos_sync.sync.status.importer import StatusImporter
 from khaos_sync.sync.stock.importer import StockImporter, raw_entries
@@ -157,6 +159,7 @@ def read_statuses(body: bytes, fmt: Format) -> list[CloudStatus]:
 
 
 def apply_statuses(push: CloudPush, statuses: list[CloudStatus]) -> dict[str, Any]:
+    statuses = [with_shop_ref(status) for status in statuses]
     confirmed = confirm_imported(statuses)
     document = bytes(push.payload).decode("utf-8", "replace")
     with recorded_run(Flow.STATUS) as recorder:
@@ -177,26 +180,45 @@ def apply_statuses(push: CloudPush, statuses: list[CloudStatus]) -> dict[str, An
         return {**recorder.counts, "confirmed": confirmed}
 
 
+def with_shop_ref(status: CloudStatus) -> CloudStatus:
+    """A status without its associated ref finds the order by the CustomData the shop sent."""
+    if status.record.associated_ref:
+        return status
+    number = order_number_in(status.custom_data)
+    if number is None:
+        return status
+    return replace(status, record=replace(status.record, associated_ref=number))
+
+
 def confirm_imported(statuses: Sequence[CloudStatus]) -> int:
-    """An order a status names is in Khaos: the outbox row is done."""
-    codes = {s.record.associated_ref: s.record.order_code or "" for s in statuses}
-    codes.pop(None, None)
-    if not codes:
+    """An order a status names is in Khaos: the outbox row is done, its customer (URN) known."""
+    named = {s.record.associated_ref: s.record for s in statuses if s.record.associated_ref}
+    if not named:
         return 0
     now = timezone.now()
     confirmed = 0
     with transaction.atomic():
-        rows = OrderExport.objects.select_for_update().filter(order_number__in=list(codes))
+        rows = (
+            OrderExport.objects.select_for_update(of=("self",))
+            .select_related("order")
+            .filter(order_number__in=list(named))
+        )
         for row in rows:
             if row.state == OrderExport.State.IMPORTED:
                 continue
+            record = named[row.order_number]
             row.state = OrderExport.State.IMPORTED
             row.imported_at = now
-            row.khaos_order_code = codes[row.order_number][:32]
+            row.khaos_order_code = (record.order_code or "")[:32]
+            row.urn = (record.company_code or "")[:32]
             row.last_error = ""
-            row.save(update_fields=["state", "imported_at", "khaos_order_code", "last_error"])
+            row.save(
+                update_fields=["state", "imported_at", "khaos_order_code", "urn", "last_error"]
+            )
+            # As on the SOAP path: the account's next orders name its Khaos customer.
+            bind_customer(row.order, row.urn)
             confirmed += 1
-        CloudDelivery.objects.filter(order_number__in=list(codes), confirmed_at=None).update(
+        CloudDelivery.objects.filter(order_number__in=list(named), confirmed_at=None).update(
             confirmed_at=now
         )
     return confirmed

@@ -46,6 +46,7 @@ HANDLERS: dict[Endpoint, tuple[Reader, Applier]] = {
 class Answer:
     status: int
     reason: str
+    push: CloudPush | None = None
 
 
 def receive(endpoint: Endpoint, fmt: Format, body: bytes) -> Answer:
@@ -70,7 +71,8 @@ def receive(endpoint: Endpoint, fmt: Format, body: bytes) -> Answer:
         return _reject(push, exc)
     # The push is committed (autocommit) before it is applied: a 200 means it is safe.
     _apply(push, applier, document)
-    return Answer(200, "applied" if push.state == State.APPLIED else "stored; applying failed")
+    applied = push.state == State.APPLIED
+    return Answer(200, "applied" if applied else "stored; applying failed", push)
 
 
 def _again(push: CloudPush, now: Any) -> Answer:
@@ -82,11 +84,11 @@ def _again(push: CloudPush, now: Any) -> Answer:
         extra={"endpoint": push.endpoint, "push": push.pk, "state": push.state},
     )
     if push.state == State.REJECTED:
-        return Answer(400, push.reason)
+        return Answer(400, push.reason, push)
     if push.state == State.RECEIVED:
         # An earlier receipt stopped before applying it (a restart): apply it now.
         apply_push(push)
-    return Answer(200, "already received")
+    return Answer(200, "already received", push)
 
 
 def _reject(push: CloudPush, exc: DocumentError) -> Answer:
@@ -97,7 +99,7 @@ def _reject(push: CloudPush, exc: DocumentError) -> Answer:
     log.warning(
         "push rejected", extra={"endpoint": push.endpoint, "push": push.pk, "reason": reason}
     )
-    return Answer(400, reason)
+    return Answer(400, reason, push)
 
 
 def _apply(push: CloudPush, applier: Applier, document: Any) -> None:

@@ -104,6 +104,11 @@ class CloudCall(models.Model):
     called_at = models.DateTimeField()
     status = models.PositiveSmallIntegerField()
     outcome = models.TextField(blank=True)
+    # What the call carried or was answered: orders served, items created, updated, failed.
+    counts = models.JSONField(default=dict, blank=True)
+    push = models.ForeignKey(
+        CloudPush, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"{self.endpoint}: {self.status} at {self.called_at}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from khaos_sync.cloud import auth, delivery, inbox
 from khaos_sync.cloud.channel import BY_SLUG, entries
-from khaos_sync.cloud.models import CloudCall
+from khaos_sync.cloud.models import CloudCall, CloudPush
 from khaos_sync.protocol.cloud.config import Endpoint, write_channel_config
 from khaos_sync.protocol.cloud.orders import write_order_download
 from khaos_sync.protocol.cloud.payload import Format
@@ -47,10 +48,23 @@ def _text(message: str, status: int) -> HttpResponse:
     return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
-def _called(endpoint: str, response: HttpResponse, outcome: str) -> HttpResponse:
+def _called(
+    endpoint: str,
+    response: HttpResponse,
+    outcome: str,
+    counts: dict[str, Any] | None = None,
+    push: CloudPush | None = None,
+) -> HttpResponse:
+    """Keep Khaos's last call of each endpoint, for the dashboard."""
     CloudCall.objects.update_or_create(
         endpoint=endpoint,
-        defaults={"called_at": timezone.now(), "status": response.status_code, "outcome": outcome},
+        defaults={
+            "called_at": timezone.now(),
+            "status": response.status_code,
+            "outcome": outcome,
+            "counts": counts or {},
+            "push": push,
+        },
     )
     return response
 
@@ -113,7 +127,8 @@ def pull(request: HttpRequest, name: Endpoint, fmt: Format) -> HttpResponse:
             "continuation": page.continuation,
         },
     )
-    return _called(name.value, response, f"served {len(page.orders)} orders")
+    counts = {"orders": len(page.orders), "asked_for": len(specific)}
+    return _called(name.value, response, f"served {len(page.orders)} orders", counts)
 
 
 def push(request: HttpRequest, name: Endpoint, fmt: Format) -> HttpResponse:
@@ -127,4 +142,5 @@ def push(request: HttpRequest, name: Endpoint, fmt: Format) -> HttpResponse:
         return _called(name.value, _text(f"payload larger than {limit} bytes", 413), "too large")
     answer = inbox.receive(name, fmt, body)
     response = _text(answer.reason, answer.status)
-    return _called(name.value, response, answer.reason)
+    counts = answer.push.summary if answer.push is not None else {}
+    return _called(name.value, response, answer.reason, counts, answer.push)

@@ -82,6 +82,8 @@ SECTIONS: dict[str, Section] = {
     ),
     # Import reports hold e-mail and postal addresses: only for those who import.
     "khaos-customers": Section(default_permissions=staff_with(IMPORT_CUSTOMERS)),
+    # The channel page: calls, refused pushes and unconfirmed orders, to read only.
+    "khaos-cloud-dashboard": Section(),
     "khaos-images": Section(
         default_permissions=staff_with(IMPORT_IMAGES),
         permissions_map={"job": staff_with(VIEW), "progress": staff_with(VIEW)},

@@ -19,8 +19,18 @@ def may_open(user: Any, url_name: str | None, url_args: Any = None, url_kwargs: 
     return access.may_open(user, url_name, url_args, url_kwargs)
 
 
-def entry(label: str, url_name: str) -> dict[str, Any]:
-    return {"label": label, "url_name": url_name, "access_fn": may_open}
+def may_open_on_cloud(
+    user: Any, url_name: str | None, url_args: Any = None, url_kwargs: Any = None
+) -> bool:
+    """The channel page, in the menu only when Khaos Control Cloud is the transport."""
+    from django.conf import settings
+
+    on_cloud = settings.KHAOS_SYNC["khaos"].get("transport", "soap") == "cloud"
+    return on_cloud and may_open(user, url_name, url_args, url_kwargs)
+
+
+def entry(label: str, url_name: str, access: Any = may_open) -> dict[str, Any]:
+    return {"label": label, "url_name": url_name, "access_fn": access}
 
 
 KHAOS_NAVIGATION: dict[str, Any] = {
@@ -36,5 +46,6 @@ KHAOS_NAVIGATION: dict[str, Any] = {
         entry("Order export", "khaos-orders:list"),
         entry("Image import", "khaos-images:index"),
         entry("Customer import", "khaos-customers:imports"),
+        entry("Khaos Control Cloud", "khaos-cloud-dashboard:index", may_open_on_cloud),
     ],
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -51,6 +52,7 @@ class OverviewView(TemplateView):
             dry_run=golive.dry_run(),
             pages=installed_pages(self.request.user),
             recent_failures=FailedItem.objects.exclude(state=FailedItem.State.RESOLVED)[:5],
+            transport=settings.KHAOS_SYNC["khaos"].get("transport", "soap"),
             **kwargs,
         )
 

@@ -20,6 +20,7 @@ urlpatterns = [
         path(f"dashboard/khaos/{part}/", include(protected(f"khaos_sync.sync.{part}.urls")))
         for part in KHAOS_PAGES
     ),
+    path("dashboard/khaos/cloud/", include(protected("khaos_sync.cloud.dashboard_urls"))),
     path("khaos-cloud/", include("khaos_sync.cloud.urls")),
     path("health", health.liveness, name="health"),
     path("health/ready", health.readiness, name="health-ready"),

@@ -72,6 +72,7 @@ class RunningSimulator:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+        self.server.close_connections()
         self._thread.join(timeout=5)
         self.store.close()
 

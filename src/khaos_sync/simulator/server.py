@@ -10,11 +10,13 @@ small answers are not held back by Nagle's algorithm.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import socket
 import struct
 import sys
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
@@ -62,11 +64,32 @@ class SimulatorServer(ThreadingHTTPServer):
         self.control = Control(store, faults)
         self.control_token = control_token
         self.arrays: ArrayStyle = arrays
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
 
     def get_request(self) -> tuple[socket.socket, Any]:
         connection, address = super().get_request()
         connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self._open_lock:
+            self._open.add(connection)
         return connection, address
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """Hang up on every client, as a Khaos that goes down does.
+
+        ``shutdown()`` only stops accepting: without this, a client's kept-alive
+        connection would go on being served by its handler thread.
+        """
+        with self._open_lock:
+            connections, self._open = list(self._open), set()
+        for connection in connections:
+            with contextlib.suppress(OSError):  # already gone
+                connection.shutdown(socket.SHUT_RDWR)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # Clients hanging up (timeouts, refused oversized answers) are normal here.

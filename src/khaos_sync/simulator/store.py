@@ -123,6 +123,11 @@ CREATE TABLE IF NOT EXISTS invoices (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS invoices_order ON invoices(order_id);
+-- Header.CustomData of orders the cloud simulator pulled: echoed back in their statuses.
+CREATE TABLE IF NOT EXISTS cloud_custom_data (
+    associated_ref TEXT PRIMARY KEY,
+    custom_data TEXT NOT NULL
+);
 -- Every order of every ImportOrders call, as judged: for exactly-once checks.
 CREATE TABLE IF NOT EXISTS import_log (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -45,3 +46,19 @@ class KhaosCloud:
 @pytest.fixture
 def kcc(cloud_settings: Any, db: None) -> KhaosCloud:
     return KhaosCloud()
+
+
+@pytest.fixture
+def products(kcc: KhaosCloud) -> list[Any]:
+    """Two products Khaos pushed: an SCS variant and a standalone item, with stock."""
+    from khaos_sync.sync.catalogue.models import ProductBinding
+
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures" / "kcc"
+    kcc.push("/khaos-cloud/stock.json", (fixtures / "stock-upload-scs.json").read_bytes())
+    kcc.push(
+        "/khaos-cloud/stock-statuses.json", (fixtures / "stock-status-potential.json").read_bytes()
+    )
+    bindings = ProductBinding.objects.filter(stock_id__in=["9002", "9100"]).select_related(
+        "product"
+    )
+    return [binding.product for binding in bindings.order_by("stock_id")]

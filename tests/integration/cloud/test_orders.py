@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from khaos_sync.cloud.models import CloudDelivery
 from khaos_sync.protocol.cloud.orders import read_order_download
 from khaos_sync.protocol.cloud.payload import Format
-from khaos_sync.sync.catalogue.models import ProductBinding
+from khaos_sync.sync.customers.models import CustomerBinding
 from khaos_sync.sync.orders.models import OrderExport
 from tests.integration.orders.support import place_order
 
@@ -18,18 +16,6 @@ from .conftest import KhaosCloud
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "kcc"
 FIRST_CONTACT = "2019-12-31 12:00:00Z"
-
-
-@pytest.fixture
-def products(kcc: KhaosCloud) -> list[Any]:
-    kcc.push("/khaos-cloud/stock.json", (FIXTURES / "stock-upload-scs.json").read_bytes())
-    kcc.push(
-        "/khaos-cloud/stock-statuses.json", (FIXTURES / "stock-status-potential.json").read_bytes()
-    )
-    bindings = ProductBinding.objects.filter(stock_id__in=["9002", "9100"]).select_related(
-        "product"
-    )
-    return [binding.product for binding in bindings.order_by("stock_id")]
 
 
 def place(products: list[Any]) -> Any:
@@ -125,3 +111,30 @@ def test_a_status_upload_confirms_the_order_and_moves_it(
     events = order.shipping_events.count()
     assert kcc.push("/khaos-cloud/order-statuses.json", status.encode()).status_code == 200
     assert order.shipping_events.count() == events
+
+
+def test_custom_data_is_echoed_back_and_finds_the_order_without_its_ref(
+    kcc: KhaosCloud, products: list[Any], django_user_model: Any
+) -> None:
+    user = django_user_model.objects.create_user("ada", "ada@example.com", "x")
+    order = place_order([(product, 1) for product in products], user=user)
+    order.refresh_from_db()
+    response = kcc.get("/khaos-cloud/orders.json", **{"Sirion-Continuation": FIRST_CONTACT})
+    download = read_order_download(response.content, Format.JSON)
+    (sales_order,) = download.orders
+    # The customer and the order's payments travel with it; CustomData names the shop's order.
+    assert sales_order.customer.invoice_address.email == "ada@example.com"
+    assert download.custom_data == {order.number: f"order={order.number}"}
+
+    # Khaos's status carries the CustomData back (its associated ref was edited away) and the
+    # customer it matched: the order is confirmed and the account linked to that customer.
+    status = f"""{{"Statuses": [{{"OrderCode": "SO778", "Status": "Received",
+        "URN": "CU4242", "CustomData": "order={order.number}"}}]}}"""
+    assert kcc.push("/khaos-cloud/order-statuses.json", status.encode()).status_code == 200
+    export = OrderExport.objects.get(order=order)
+    assert (export.state, export.khaos_order_code, export.urn) == (
+        OrderExport.State.IMPORTED,
+        "SO778",
+        "CU4242",
+    )
+    assert CustomerBinding.objects.get(user=user).company_code == "CU4242"

@@ -78,3 +78,17 @@ def test_a_second_run_publishes_and_orders_nothing_again(tmp_path):
     assert second.returncode == 0, second.stderr
     assert "nothing published or ordered again" in second.stdout
     assert "products published" not in second.stdout and "placed" not in second.stdout
+
+
+def test_the_cloud_demo_plays_the_first_day_over_khaos_control_cloud(tmp_path):
+    result = demo(tmp_path, "--cloud", "--once", "--items", "30", "--port", str(free_port()))
+    assert result.returncode == 0, result.stderr
+    assert "catalogue and levels: pushed by Khaos Control Cloud" in result.stdout
+    placed = re.search(r"orders: placed ([\d, ]+) through", result.stdout)
+    assert placed is not None
+    numbers = [n.strip() for n in placed.group(1).split(",")]
+    assert f"Khaos Control Cloud took {len(numbers)} order(s)" in result.stdout
+    assert f"order {numbers[1]}: Dispatched" in result.stdout
+    assert "/khaos-cloud/channel-config.json" in result.stdout
+    # Its own data, apart from the SOAP demo's.
+    assert (tmp_path / "demo" / "cloud" / "shop.sqlite3").exists()

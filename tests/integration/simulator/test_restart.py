@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from khaos_sync.protocol.client import KhaosClient
+from khaos_sync.protocol.errors import TransientError
 from khaos_sync.simulator import run_in_thread
 
 from .support import order_document, sellable_item
@@ -35,3 +38,18 @@ def test_orders_stock_edits_clock_and_settings_survive_a_restart(tmp_path: Path)
         assert again.imported_count == 0
         new = khaos.import_orders(orders=order_document("KEEP2", [(item.code, 1, "3.00")]))
         assert new.imported[0].sales_order_code != second.control.order("KEEP1")["code"]
+
+
+def test_a_stopped_simulator_answers_no_one_not_even_on_an_open_connection(
+    tmp_path: Path,
+) -> None:
+    """Stopping it is Khaos going down: a client's kept-alive connection must not go on working."""
+    sim = run_in_thread(tmp_path / "sim.sqlite3", generate=20, seed=5)
+    item = sellable_item(sim)
+    with KhaosClient(sim.url) as khaos:
+        khaos.get_version()  # the client keeps this connection open for its next call
+        sim.stop()
+        with pytest.raises(TransientError):
+            khaos.import_orders(orders=order_document("DOWN1", [(item.code, 1, "3.00")]))
+    with run_in_thread(tmp_path / "sim.sqlite3") as again:
+        assert again.control.import_log() == []  # nothing reached the stopped Khaos

@@ -10,7 +10,7 @@ far as KCC has a field for it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, Final
 
@@ -64,6 +64,20 @@ _PAYMENT_TYPES: Final = {key: int(kind) for kind, key in PAYMENT_KEYS.items()}
 
 CREATE_ALWAYS = "Always"
 CREATE_IF_NO_MATCH = "IfNoMatch"
+# Header.CustomData, which KCC echoes back in every status of the order: the shop's
+# order number, so a status still finds its order if the associated ref is edited in Khaos.
+CUSTOM_DATA_PREFIX: Final = "order="
+
+
+def custom_data_for(order_number: str) -> str:
+    return CUSTOM_DATA_PREFIX + order_number
+
+
+def order_number_in(custom_data: str | None) -> str | None:
+    """The shop's order number in a status's CustomData, if it is one the shop wrote."""
+    text = (custom_data or "").strip()
+    number = text.removeprefix(CUSTOM_DATA_PREFIX)
+    return number if text.startswith(CUSTOM_DATA_PREFIX) and number else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +94,8 @@ class OrderDownload:
     orders: tuple[SalesOrder, ...]
     api_version: int
     config: MatchConfig
+    # Header.CustomData by associated ref: what Khaos echoes back in statuses.
+    custom_data: dict[str, str] = field(default_factory=dict)
 
 
 # --- writing --------------------------------------------------------------------------
@@ -198,6 +214,7 @@ def _header_tree(header: OrderHeader) -> dict[str, Any]:
             "InvoiceNote": header.invoice_note,
             "CourierNote": header.courier_note,
             "Channel": header.website_name,
+            "CustomData": custom_data_for(header.associated_ref),
         }
     )
 
@@ -281,9 +298,12 @@ def read_order_download(
     if version != API_VERSION:
         raise DocumentError(f"ApiVersion is {version}, KCC requires {API_VERSION}")
     config = top.node("Config")
+    nodes = list(top.nodes("Orders"))
+    orders = tuple(read_sales_order(node) for node in nodes)
     return OrderDownload(
-        orders=tuple(read_sales_order(node) for node in top.nodes("Orders")),
+        orders=orders,
         api_version=version,
+        custom_data=_custom_data(nodes, orders),
         config=MatchConfig()
         if config is None
         else MatchConfig(
@@ -292,6 +312,16 @@ def read_order_download(
             tuple(config.texts("MatchContactOn")),
         ),
     )
+
+
+def _custom_data(nodes: Sequence[Node], orders: Sequence[SalesOrder]) -> dict[str, str]:
+    found = {}
+    for node, order in zip(nodes, orders, strict=True):
+        header = node.node("Header")
+        text = None if header is None else header.text("CustomData")
+        if text:
+            found[order.header.associated_ref] = text
+    return found
 
 
 def read_sales_order(node: Node) -> SalesOrder:

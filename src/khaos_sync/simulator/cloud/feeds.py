@@ -7,11 +7,12 @@ protocol's parsers, so both transports describe exactly the same back office.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Final
 
 from khaos_sync.protocol.cloud.levels import MAX_ENTRIES
+from khaos_sync.protocol.cloud.statuses import CloudStatus
 from khaos_sync.protocol.documents.order_status import OrderStatusEx, parse_order_status_ex
 from khaos_sync.protocol.documents.stock import StockItem, parse_stock
 from khaos_sync.protocol.documents.stock_status import StockStatus, parse_stock_status
@@ -124,3 +125,25 @@ def statuses_of(store: Store, refs: Sequence[str]) -> list[OrderStatusEx]:
         },
     )
     return parse_order_status_ex(document)
+
+
+def keep_custom_data(store: Store, by_ref: Mapping[str, str]) -> None:
+    """KCC keeps each order's Header.CustomData to echo it back in the order's statuses."""
+    if not by_ref:
+        return
+    with store.write() as db:
+        db.executemany(
+            "INSERT OR REPLACE INTO cloud_custom_data (associated_ref, custom_data) VALUES (?, ?)",
+            list(by_ref.items()),
+        )
+
+
+def with_custom_data(store: Store, statuses: Sequence[OrderStatusEx]) -> list[CloudStatus]:
+    refs = [s.associated_ref for s in statuses if s.associated_ref]
+    marks = ",".join("?" * len(refs))
+    rows = store.connection().execute(
+        f"SELECT associated_ref, custom_data FROM cloud_custom_data WHERE associated_ref IN ({marks})",
+        refs,
+    )
+    kept = dict(rows.fetchall())
+    return [CloudStatus(s, None, None, kept.get(s.associated_ref or "")) for s in statuses]

@@ -142,7 +142,8 @@ class CloudSimulator:
         if not statuses:
             return
         endpoint = self.endpoint(Endpoint.ORDER_STATUS_UPLOAD)
-        self.push(endpoint, write_order_status_upload(statuses, endpoint[1]))
+        echoed = feeds.with_custom_data(self.store, statuses)
+        self.push(endpoint, write_order_status_upload(echoed, endpoint[1]))
         self.tally.statuses += len(statuses)
 
     def pull_orders(self) -> list[str]:
@@ -181,6 +182,7 @@ class CloudSimulator:
                 f"order pull: HTTP {response.status_code} {response.text.strip()[:200]}"
             )
         download = read_order_download(response.content, fmt)
+        feeds.keep_custom_data(self.store, download.custom_data)
         return list(download.orders), response.headers.get(CONTINUATION, "")
 
     def import_page(self, orders: Sequence[SalesOrder]) -> list[str]:
