@@ -10,6 +10,12 @@ updates the refresh made. Run with ``PYTHONPATH=src``:
     python benchmarks/bench_stock.py --items 20000 --json
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python benchmarks/bench_stock.py
 
+``--changed 0.01``: the issue's stock measure. A first refresh primes the
+shop, then 1% of the items' levels change in the simulator and the second
+refresh is timed; its own time (minus the Khaos calls) is compared with its
+floor: lxml parsing of the same ExportStockStatus documents plus a raw
+``executemany`` of exactly the records that refresh wrote.
+
 The search backend is Haystack's no-op "simple" engine so the figure is the
 stock path itself (a Whoosh refresh of the products that went in or out of
 stock comes on top).
@@ -122,11 +128,96 @@ def measure_floor() -> tuple[float, int]:
     return time.perf_counter() - started, len(updates)
 
 
+def change_levels(store: Any, share: float, seed: int) -> int:
+    """Add one unit at the first site to ``share`` of the items that hold stock."""
+    import random
+
+    rows = store.query("SELECT DISTINCT stock_id FROM levels WHERE site_id = 1 ORDER BY stock_id")
+    ids = random.Random(seed).sample([r[0] for r in rows], max(1, int(len(rows) * share)))
+    for stock_id in ids:
+        store.add_level(stock_id, 1, 1)
+    return len(ids)
+
+
+def parse_seconds(url: str, codes: list[str], chunk: int) -> float:
+    """lxml parsing of the ExportStockStatus documents the refresh reads."""
+    from lxml import etree
+
+    from khaos_sync.protocol.client import KhaosClient
+
+    with KhaosClient(url) as client:
+        documents = [
+            client.export_stock_status(
+                stock_code=",".join(codes[i : i + chunk]), mapping_type=1, site_id=-1
+            ).encode()
+            for i in range(0, len(codes), chunk)
+        ]
+    started = time.perf_counter()
+    for document in documents:
+        etree.fromstring(document)
+    return time.perf_counter() - started
+
+
+def written_floor(since: Any) -> tuple[float, int]:
+    """A raw executemany of exactly the record updates made since ``since``."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+    from oscar.core.loading import get_model
+
+    record_model = get_model("partner", "StockRecord")
+    table = connection.ops.quote_name(record_model._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    updates = [
+        (level, now, pk)
+        for pk, level in record_model.objects.filter(date_updated__gte=since).values_list(
+            "pk", "num_in_stock"
+        )
+    ]
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET num_in_stock = %s, num_allocated = 0, date_updated = %s"
+            " WHERE id = %s",
+            updates,
+        )
+    return time.perf_counter() - started, len(updates)
+
+
+def measure_changed(sim: Any, share: float, seed: int) -> dict[str, Any]:
+    from django.conf import settings
+    from django.utils import timezone
+
+    from khaos_sync.store.stock import bound_sellable_codes
+
+    measure_refresh(sim.url)  # primes every item's stock row
+    changed = change_levels(sim.store, share, seed)
+    since = timezone.now()
+    refresh = measure_refresh(sim.url)
+    run = refresh["run"]
+    own = refresh["wall"] - run.summary.get("khaos_seconds", 0)
+    write, records = written_floor(since)
+    chunk = settings.KHAOS_SYNC["stock"]["export_chunk"]
+    parse = parse_seconds(sim.url, bound_sellable_codes(), chunk)
+    return {
+        "changed_items": changed,
+        "records_written": records,
+        "refresh_seconds": round(refresh["wall"], 2),
+        "khaos_seconds": run.summary.get("khaos_seconds"),
+        "own_seconds": round(own, 2),
+        "floor_parse_seconds": round(parse, 2),
+        "floor_write_seconds": round(write, 2),
+        "ratio_to_floor": round(own / (parse + write), 2),
+        "soap_calls": run.khaos_calls,
+        "outcome": run.outcome,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=100_000, help="simulated sellable items")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--changed", type=float, help="share of levels changed (e.g. 0.01)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-stock-"))
@@ -137,6 +228,10 @@ def main() -> None:
     with run_in_thread(work / "sim.sqlite3", generate=args.items, seed=args.seed) as sim:
         items = bind_shop_products(sim.store)
         setup = time.perf_counter() - started
+        if args.changed:
+            result = {"items": items, **measure_changed(sim, args.changed, args.seed)}
+            print(json.dumps(result, indent=2 if not args.json else None))
+            return
         refresh = measure_refresh(sim.url)
     floor, records = measure_floor()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -92,7 +92,10 @@ class ProductSpec:
     @cached_property
     def fingerprint(self) -> str:
         """A stable hash of everything the shop would store."""
-        payload = json.dumps(asdict(self), sort_keys=True, default=str)
+        # The fields as they are (strings, numbers, tuples of them), not ``asdict``,
+        # whose deep copy cost more than the hash; JSON writes tuples as lists either way.
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        payload = json.dumps(values, sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()
 
     def presentation(self) -> dict[str, Any]:

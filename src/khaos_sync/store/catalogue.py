@@ -29,6 +29,7 @@ from khaos_sync.shop.oscar_apps.catalogue.models import is_shown
 from khaos_sync.store.codes import CodePlan, flag_codes, plan_codes, release_codes, write_outside
 from khaos_sync.store.recommendations import write_links
 from khaos_sync.store.review_flags import close_flags, open_flag
+from khaos_sync.store.rows import insert_instances, insert_rows, update_instances
 from khaos_sync.sync.catalogue.models import (
     BundleComponent,
     ProductBinding,
@@ -207,18 +208,18 @@ def resolve_products(
             sku = plan.codes.get(spec.stock_id, spec.sku)
             fill_product(product, spec, sku, owned, {**parents, **by_stock_id}, ctx, now)
             by_stock_id[spec.stock_id] = product
-        Product.objects.bulk_create(new)
+        insert_instances(Product, new)
         created = {id(product) for product in new}  # identity: unsaved models compare equal
         existing = [
             by_stock_id[s.stock_id]
             for s in wave_specs
             if id(by_stock_id[s.stock_id]) not in created
         ]
-        if existing:
-            Product.objects.bulk_update(
-                existing,
-                [*KHAOS_COLUMNS, *PRESENTATION_COLUMNS, "slug", "product_class", "date_updated"],
-            )
+        update_instances(
+            Product,
+            existing,
+            [*KHAOS_COLUMNS, *PRESENTATION_COLUMNS, "slug", "product_class", "date_updated"],
+        )
         result.created += len(new)
         result.updated += len(existing)
     return by_stock_id
@@ -295,21 +296,16 @@ def write_stock_records(
         for partner in ctx.partners:
             record = existing.get((product_id, partner.pk))
             if record is None:
-                new.append(
-                    StockRecord(
-                        product_id=product_id,
-                        partner=partner,
-                        partner_sku=sku,
-                        price=spec.price_incl_tax,
-                        price_currency="GBP",
-                        num_in_stock=0,
-                    )
-                )
+                new.append((product_id, partner.pk, sku, spec.price_incl_tax, "GBP", 0))
             elif (record.price, record.partner_sku) != (spec.price_incl_tax, sku):
                 record.price, record.partner_sku = spec.price_incl_tax, sku
                 changed.append(record)
-    StockRecord.objects.bulk_create(new)
-    StockRecord.objects.bulk_update(changed, ["price", "partner_sku"])
+    insert_rows(
+        StockRecord,
+        ("product_id", "partner_id", "partner_sku", "price", "price_currency", "num_in_stock"),
+        new,
+    )
+    update_instances(StockRecord, changed, ["price", "partner_sku"])
 
 
 def write_attributes(
@@ -330,11 +326,7 @@ def write_attributes(
                 clashes.append(f"{taken[attribute.code]!r} and {name!r}")
                 continue
             taken[attribute.code] = name
-            values.append(
-                ProductAttributeValue(
-                    product=products[spec.stock_id], attribute=attribute, value_text=value
-                )
-            )
+            values.append((products[spec.stock_id].pk, attribute.pk, value))
         if clashes:
             reason = "; ".join(clashes) + " share one shop attribute: the first value was kept"
             open_flag(
@@ -346,7 +338,7 @@ def write_attributes(
     ids = [products[s.stock_id].pk for s in specs]
     managed = ProductAttribute.objects.filter(product_class=ctx.product_class)
     ProductAttributeValue.objects.filter(product_id__in=ids, attribute__in=managed).delete()
-    ProductAttributeValue.objects.bulk_create(values)
+    insert_rows(ProductAttributeValue, ("product_id", "attribute_id", "value_text"), values)
 
 
 def tag_ids(names: Iterable[str]) -> dict[str, int]:
@@ -364,12 +356,10 @@ def write_tags(
     ids = tag_ids(tag for s in targets for tag in s.tags)
     through = Product.tags.through
     through.objects.filter(product_id__in=[products[s.stock_id].pk for s in targets]).delete()
-    through.objects.bulk_create(
-        [
-            through(product_id=products[s.stock_id].pk, producttag_id=ids[t])
-            for s in targets
-            for t in s.tags
-        ]
+    insert_rows(
+        through,
+        ("product_id", "producttag_id"),
+        [(products[s.stock_id].pk, ids[t]) for s in targets for t in s.tags],
     )
 
 
@@ -387,13 +377,15 @@ def write_categories(
     ProductCategory.objects.filter(
         product_id__in=[products[s.stock_id].pk for s in targets]
     ).delete()
-    ProductCategory.objects.bulk_create(
+    insert_rows(
+        ProductCategory,
+        ("product_id", "category_id"),
         [
-            ProductCategory(product_id=products[s.stock_id].pk, category_id=ctx.category_ids[c])
+            (products[s.stock_id].pk, ctx.category_ids[c])
             for s in targets
             for c in s.categories
             if c in ctx.category_ids
-        ]
+        ],
     )
 
 
@@ -441,17 +433,19 @@ def write_bindings(
             for name, value in values.items():
                 setattr(binding, name, value)
             changed.append(binding)
-    ProductBinding.objects.bulk_create(new)
-    ProductBinding.objects.bulk_update(changed, list(BINDING_FIELDS))
+    insert_instances(ProductBinding, new)
+    update_instances(ProductBinding, changed, BINDING_FIELDS)
 
 
 def write_bundles(specs: Sequence[ProductSpec], bindings: dict[str, ProductBinding]) -> None:
     """Pack components of the batch; ``bindings`` were just written and carry their keys."""
     BundleComponent.objects.filter(bundle__in=[bindings[s.stock_id] for s in specs]).delete()
-    BundleComponent.objects.bulk_create(
+    insert_rows(
+        BundleComponent,
+        ("bundle_id", "component_code", "quantity"),
         [
-            BundleComponent(bundle=bindings[s.stock_id], component_code=code, quantity=Decimal(qty))
+            (bindings[s.stock_id].pk, code, Decimal(qty))
             for s in specs
             for code, qty in dict(s.pack_components).items()
-        ]
+        ],
     )

@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable
 from oscar.core.loading import get_model
 
 from khaos_sync.mappers.products import ProductSpec
+from khaos_sync.store.rows import insert_rows
 from khaos_sync.sync.catalogue.models import KhaosLink, ProductBinding
 
 Product = get_model("catalogue", "Product")
@@ -29,12 +30,14 @@ def write_links(
     specs = list(specs)
     primaries = [bindings[s.stock_id] for s in specs]
     KhaosLink.objects.filter(primary__in=primaries).delete()
-    KhaosLink.objects.bulk_create(
+    insert_rows(
+        KhaosLink,
+        ("primary_id", "target_code", "kind"),
         [
-            KhaosLink(primary=bindings[s.stock_id], target_code=code, kind=kind)
+            (bindings[s.stock_id].pk, code, kind)
             for s in specs
             for code, kind in dict(s.recommendations).items()
-        ]
+        ],
     )
     ids = {b.pk for b in primaries}
     if gained:
@@ -69,9 +72,8 @@ def relink(binding_ids: Collection[int]) -> None:
         primary, target = products[binding_id], holders.get(code)
         if target and target != primary:
             rows.setdefault((primary, target), RANKING.get(kind, 0))
-    ProductRecommendation.objects.bulk_create(
-        [
-            ProductRecommendation(primary_id=p, recommendation_id=r, ranking=rank)
-            for (p, r), rank in rows.items()
-        ]
+    insert_rows(
+        ProductRecommendation,
+        ("primary_id", "recommendation_id", "ranking"),
+        [(p, r, rank) for (p, r), rank in rows.items()],
     )

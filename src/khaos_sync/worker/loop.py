@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from khaos_sync.sync.core.locks import holder_id
 from khaos_sync.sync.core.retry import drain_queue
+from khaos_sync.sync.orders.wake import OrderListener
 from khaos_sync.worker.runner import (
     HEARTBEAT,
     JobResult,
@@ -31,12 +32,13 @@ from khaos_sync.worker.runner import (
     keep_lease,
     run_flow,
 )
-from khaos_sync.worker.schedule import Scheduled, claim, scheduled_flows
+from khaos_sync.worker.schedule import Scheduled, claim, due_soon_again, scheduled_flows
 
 log = logging.getLogger(__name__)
 
 RETRY_QUEUE = "retry-queue"
 RETRY_QUEUE_EVERY = timedelta(seconds=10)
+ORDERS = "orders"
 
 
 @dataclass
@@ -56,6 +58,10 @@ class Worker:
     tick: float = 1.0
     holder: str = field(default_factory=holder_id)
     stop_event: threading.Event = field(default_factory=threading.Event)
+    # Set by a stop or by committed orders (PostgreSQL NOTIFY): ends the tick's wait.
+    wake_event: threading.Event = field(default_factory=threading.Event)
+    orders_waiting: threading.Event = field(default_factory=threading.Event)
+    listener: OrderListener | None = None
     jobs: dict[str, Job] = field(default_factory=dict)
     results: list[JobResult] = field(default_factory=list)
     _last_heartbeat: float = 0.0
@@ -88,12 +94,30 @@ class Worker:
                 "flows": {s.spec.name: s.interval.total_seconds() for s in schedule},
             },
         )
-        while not self.stop_event.is_set():
-            self.reap()
-            self.start_due(schedule)
-            self.heartbeat()
-            self.stop_event.wait(self.tick)
+        self.listener = listener = OrderListener(self.orders_committed)
+        if any(s.spec.name == ORDERS for s in schedule):
+            listener.start()
+        try:
+            while not self.stop_event.is_set():
+                self.reap()
+                self.bring_orders_forward()
+                self.start_due(schedule)
+                self.heartbeat()
+                self.wake_event.wait(self.tick)
+                self.wake_event.clear()
+        finally:
+            listener.stop()
         return self.shut_down()
+
+    def orders_committed(self) -> None:
+        """Another process committed orders: export them now, not at the next slot."""
+        self.orders_waiting.set()
+        self.wake_event.set()
+
+    def bring_orders_forward(self) -> None:
+        if self.orders_waiting.is_set():
+            self.orders_waiting.clear()
+            due_soon_again(ORDERS, timedelta(0))
 
     def start_due(self, schedule: list[Scheduled]) -> None:
         for item in schedule:
@@ -149,6 +173,7 @@ class Worker:
 
     def stop(self) -> None:
         self.stop_event.set()
+        self.wake_event.set()
 
     def install_signal_handlers(self) -> None:
         def handle(signum: int, frame: FrameType | None) -> None:

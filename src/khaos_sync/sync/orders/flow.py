@@ -75,9 +75,24 @@ def run_export_loop(
     stop: threading.Event | None = None,
     on_run: Callable[[SyncRun], None] | None = None,
 ) -> None:
-    """Poll the outbox until ``stop`` is set; the batch in flight always finishes."""
+    """Poll the outbox until ``stop`` is set; the batch in flight always finishes.
+
+    On PostgreSQL a listener wakes the loop as soon as another process commits
+    an order; the poll remains for anything a notification missed.
+    """
     stop = stop or threading.Event()
     poll = orders_config()["poll_seconds"]
+    listener = wake.OrderListener(wake.wake_exporters)
+    listener.start()
+    try:
+        export_until_stopped(url, stop, poll, on_run)
+    finally:
+        listener.stop()
+
+
+def export_until_stopped(
+    url: str | None, stop: threading.Event, poll: float, on_run: Callable[[SyncRun], None] | None
+) -> None:
     with khaos_backend(url) as client:
         while not stop.is_set():
             try:
@@ -140,7 +155,7 @@ def requeue(exports: Iterable[OrderExport]) -> int:
         key__in=OrderExport.objects.filter(pk__in=ids).values("order_number"),
         state=FailedItem.State.OPEN,
     ).update(state=FailedItem.State.RETRYING)
-    wake.wake_exporters()
+    wake.orders_ready()
     log.info("orders queued again for Khaos", extra={"count": count})
     return count
 

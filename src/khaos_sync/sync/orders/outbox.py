@@ -61,7 +61,7 @@ def on_order_saved(
 def on_order_placed(sender: Any, order: Any, **kwargs: Any) -> None:
     queue_order(order)
     if not settle_delay():
-        transaction.on_commit(wake.wake_exporters)
+        transaction.on_commit(wake.orders_ready)
 
 
 def on_checkout_finished(sender: Any, order: Any, **kwargs: Any) -> None:
@@ -69,4 +69,4 @@ def on_checkout_finished(sender: Any, order: Any, **kwargs: Any) -> None:
     OrderExport.objects.filter(order_id=order.pk, state=OrderExport.State.QUEUED).update(
         next_attempt_at=timezone.now()
     )
-    transaction.on_commit(wake.wake_exporters)
+    transaction.on_commit(wake.orders_ready)
