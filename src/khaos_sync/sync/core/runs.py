@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from khaos_sync.sync.core.locks import holder_id
+from khaos_sync.sync.core.locks import flow_lock, holder_id
 from khaos_sync.sync.core.models import FailedItem, SyncRun
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,13 @@ def resolve_failures(flow: str, keys: list[str]) -> int:
         .exclude(state=FailedItem.State.RESOLVED)
         .update(state=FailedItem.State.RESOLVED, updated_at=timezone.now())
     )
+
+
+@contextmanager
+def locked_run(flow: str) -> Iterator[RunRecorder]:
+    """The usual shape of a flow's run: hold its lease, record the run, yield the recorder."""
+    with flow_lock(flow), recorded_run(flow) as recorder:
+        yield recorder
 
 
 @contextmanager
