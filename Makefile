@@ -34,6 +34,7 @@ test: install browser
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
 
 types: install
 	$(BIN)/mypy src/khaos_sync

@@ -13,6 +13,8 @@ export PATH="$PWD/$BIN:$PATH"
 echo "== ruff"
 ruff check src tests benchmarks
 ruff format --check src tests benchmarks
+echo "== import layers"
+lint-imports
 echo "== mypy"
 mypy src/khaos_sync
 

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from khaos_sync.mappers.status import DEFAULT_STAGE_STATUSES, parse_stage_statuses
-from khaos_sync.sync.orders.options import courier_table, payment_table, tax_code_table
+from khaos_sync.mappers.status import DEFAULT_STAGE_STATUSES
+from khaos_sync.mappers.status import parse_stage_statuses as stage_statuses_parser
+from khaos_sync.sync.orders import options
 
 
 class ConfigError(ValueError):
@@ -38,6 +39,26 @@ class Key:
     default: Any
     parse: Parser
     help: str = ""
+
+
+def config_parser(parse: Callable[[str, Any], Any]) -> Parser:
+    """A parser kept outside this module (it raises ValueError) as a configuration parser."""
+
+    def wrapped(name: str, value: Any) -> Any:
+        try:
+            return parse(name, value)
+        except ConfigError:
+            raise
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+
+    return wrapped
+
+
+parse_stage_statuses = config_parser(stage_statuses_parser)
+courier_table = config_parser(options.courier_table)
+payment_table = config_parser(options.payment_table)
+tax_code_table = config_parser(options.tax_code_table)
 
 
 def as_str(name: str, value: Any) -> str:

@@ -6,9 +6,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from khaos_sync.protocol.documents.stock import StockItem, iter_stock_items
-from khaos_sync.sync.catalogue.importer import CatalogueImporter, Progress
+from khaos_sync.sync.catalogue.importer import CatalogueImporter
 from khaos_sync.sync.core.backend import khaos_client
 from khaos_sync.sync.core.models import FailedItem, Flow, SyncRun
+from khaos_sync.sync.core.progress import Progress
 from khaos_sync.sync.core.runs import locked_run
 
 

@@ -15,11 +15,11 @@ from khaos_sync.protocol.documents.customers import iter_customers
 from khaos_sync.sync.core.backend import khaos_client
 from khaos_sync.sync.core.locks import flow_lock
 from khaos_sync.sync.core.models import FailedItem, Flow
+from khaos_sync.sync.core.progress import Progress
 from khaos_sync.sync.core.runs import locked_run, recorded_run, resolve_failures
 from khaos_sync.sync.customers.importer import (
     Batching,
     CustomerImporter,
-    Progress,
     requested_codes,
 )
 from khaos_sync.sync.customers.models import CustomerImport, CustomerImportEntry

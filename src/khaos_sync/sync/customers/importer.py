@@ -37,6 +37,8 @@ from khaos_sync.protocol.documents.deleted import (
 )
 from khaos_sync.protocol.errors import KhaosError, TransientError
 from khaos_sync.store.customers import Outcome, Plan, apply_batch, plan_batch
+from khaos_sync.sync.core.payloads import raw_payload
+from khaos_sync.sync.core.progress import Progress
 from khaos_sync.sync.core.runs import RunRecorder, resolve_failures
 from khaos_sync.sync.customers.report import Entry, Report
 
@@ -44,7 +46,6 @@ log = logging.getLogger(__name__)
 
 MAPPING_COMPANY_CODE = 1
 FLOW = "customers"
-Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
@@ -285,4 +286,4 @@ EXPORT_REQUEST = "ExportCompany CompanyCode="
 
 
 def raw_company(company: Company) -> str:
-    return json.dumps(asdict(company), default=str, ensure_ascii=False)
+    return raw_payload(company)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from khaos_sync.sync.core.backend import khaos_client
 from khaos_sync.sync.core.models import FailedItem, Flow, SyncRun
+from khaos_sync.sync.core.progress import Progress
 from khaos_sync.sync.core.runs import locked_run
-from khaos_sync.sync.stock.importer import Progress, StockImporter
+from khaos_sync.sync.stock.importer import StockImporter
 
 
 def sync_stock_once(
