@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from khaos_sync.sync.core.registry import FLOWS
+
 
 class Flow:
     """Names of the built-in flows, for the code that refers to them.
@@ -26,6 +28,12 @@ class Flow:
     STATUS = "status"
     CUSTOMERS = "customers"
     IMAGES = "images"
+
+
+def flow_label(name: str) -> str:
+    """The registered flow's label; the bare name for a flow no longer installed."""
+    spec = FLOWS.get(name)
+    return spec.label if spec else name
 
 
 class SyncRun(models.Model):
@@ -57,6 +65,10 @@ class SyncRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.flow} run {self.pk} ({self.outcome})"
+
+    @property
+    def flow_label(self) -> str:
+        return flow_label(self.flow)
 
     @property
     def succeeded(self) -> bool:
@@ -95,6 +107,10 @@ class FailedItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.flow} {self.key}: {self.error[:60]}"
+
+    @property
+    def flow_label(self) -> str:
+        return flow_label(self.flow)
 
 
 class Cursor(models.Model):
