@@ -38,6 +38,7 @@ test-quick: install
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
 
 types: install
 	$(BIN)/mypy src/khaos_sync

@@ -131,8 +131,8 @@ def timed_import(archive: Path) -> tuple[float, Any]:
 
 
 def verify_floor(photos: list[bytes]) -> float:
+    from khaos_sync.mappers.verify import verify_image
     from khaos_sync.sync.images.importer import image_limits
-    from khaos_sync.sync.images.verify import verify_image
 
     limits = image_limits()
     started = time.perf_counter()

@@ -41,7 +41,7 @@ def khaos_products(sim: Any, count: int) -> list[Any]:
     from django.utils import timezone
     from oscar.test import factories
 
-    from khaos_sync.shop.search import index_updates_paused
+    from khaos_sync.store.search import index_updates_paused
     from khaos_sync.sync.catalogue.models import ProductBinding
 
     products = []

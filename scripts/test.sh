@@ -17,6 +17,8 @@ PARALLEL=(-n "${TEST_WORKERS:-auto}" --dist loadgroup)
 echo "== ruff"
 ruff check src tests benchmarks
 ruff format --check src tests benchmarks
+echo "== import layers"
+lint-imports
 echo "== mypy"
 mypy src/khaos_sync
 

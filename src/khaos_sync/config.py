@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from khaos_sync.mappers.status import DEFAULT_STAGE_STATUSES, parse_stage_statuses
-from khaos_sync.sync.orders.options import courier_table, payment_table, tax_code_table
+from khaos_sync.mappers.status import DEFAULT_STAGE_STATUSES
+from khaos_sync.mappers.status import parse_stage_statuses as stage_statuses_parser
+from khaos_sync.sync.orders import options
 
 
 class ConfigError(ValueError):
@@ -38,6 +39,26 @@ class Key:
     default: Any
     parse: Parser
     help: str = ""
+
+
+def config_parser(parse: Callable[[str, Any], Any]) -> Parser:
+    """A parser kept outside this module (it raises ValueError) as a configuration parser."""
+
+    def wrapped(name: str, value: Any) -> Any:
+        try:
+            return parse(name, value)
+        except ConfigError:
+            raise
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+
+    return wrapped
+
+
+parse_stage_statuses = config_parser(stage_statuses_parser)
+courier_table = config_parser(options.courier_table)
+payment_table = config_parser(options.payment_table)
+tax_code_table = config_parser(options.tax_code_table)
 
 
 def as_str(name: str, value: Any) -> str:
@@ -57,9 +78,23 @@ def as_bool(name: str, value: Any) -> bool:
     raise ConfigError(f"{name} must be true or false, got {value!r}")
 
 
+def list_text(name: str, text: str) -> list[Any]:
+    """A list given as text (an environment variable): TOML's ``[1, 2]`` or plain ``1,2``.
+
+    Text that only looks like a TOML list (``[::1],localhost``) is read as plain.
+    """
+    stripped = text.strip()
+    if stripped.startswith("[") and stripped.endswith("]"):
+        try:
+            return list(tomllib.loads(f"value = {stripped}")["value"])
+        except tomllib.TOMLDecodeError:
+            pass
+    return [part.strip() for part in stripped.split(",") if part.strip()]
+
+
 def as_list(name: str, value: Any) -> list[str]:
     if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
+        value = list_text(name, value)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return list(value)
     raise ConfigError(f"{name} must be a list of text values, got {value!r}")
@@ -91,7 +126,7 @@ def number(name: str, value: Any) -> float:
 
 
 def as_int_list(name: str, value: Any) -> list[int]:
-    items = as_list(name, value) if isinstance(value, str) else value
+    items = list_text(name, value) if isinstance(value, str) else value
     if not isinstance(items, list):
         raise ConfigError(f"{name} must be a list of whole numbers, got {value!r}")
     try:
@@ -241,6 +276,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "export_chunk": Key(200, ranged_int(1, 5000), "codes per ExportStock call"),
         "batch_size": Key(500, ranged_int(1, 10000), "products written per transaction"),
         "change_buffer_minutes": Key(10, ranged_int(0, 1440), "overlap of changed-since windows"),
+        "interval_minutes": Key(60, ranged_int(5, 10080), "minutes between scheduled pulls"),
     },
     "orders": {
         "couriers": Key({}, courier_table, "shop shipping method code -> Khaos courier code"),
@@ -263,7 +299,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "backoff_max_seconds": Key(3600.0, ranged_float(0, 604800), "longest retry delay"),
         "lease_seconds": Key(300, ranged_int(10, 86400), "how long a sender may hold an order"),
         "settle_seconds": Key(30, ranged_int(0, 3600), "wait for checkout to finish when not told"),
-        "poll_seconds": Key(2.0, ranged_float(0.05, 3600), "exporter polling interval"),
+        "poll_seconds": Key(
+            2.0, ranged_float(0.05, 3600), "seconds between outbox polls (worker and --watch)"
+        ),
         "unreachable_max_seconds": Key(
             300.0, ranged_float(1, 86400), "longest wait between tries while Khaos is unreachable"
         ),
@@ -314,17 +352,15 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "max_zip_ratio": Key(100, ranged_int(2, 100_000), "uncompressed ÷ compressed per file"),
     },
     "worker": {
-        "stock_minutes": Key(30, ranged_int(1, 1440), "stock level pulls (Khaos suggests 30)"),
-        "catalogue_minutes": Key(60, ranged_int(5, 10080), "catalogue pulls"),
-        "status_minutes": Key(15, ranged_int(1, 1440), "order status pulls"),
-        "orders_seconds": Key(5, ranged_int(1, 3600), "order outbox polls"),
         "dry_run": Key(False, as_bool, "default of the go-live switch: true = write nothing"),
         "grace_seconds": Key(60, ranged_int(1, 3600), "shutdown wait for the job in flight"),
         "metrics_token": Key("", as_str, "bearer token for /metrics; empty = localhost only"),
         "metrics_port": Key(0, ranged_int(0, 65535), "worker's own /metrics port; 0 = off"),
     },
     "stock": {
-        "interval_minutes": Key(30, ranged_int(1, 1440), "minutes between scheduled level pulls"),
+        "interval_minutes": Key(
+            30, ranged_int(1, 1440), "minutes between scheduled level pulls (Khaos suggests 30)"
+        ),
         "change_buffer_minutes": Key(10, ranged_int(0, 1440), "overlap of moved-since windows"),
         "export_chunk": Key(500, ranged_int(1, 5000), "codes per ExportStockStatus call"),
         "batch_size": Key(2000, ranged_int(1, 20000), "items written per transaction"),
@@ -379,6 +415,44 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
 
+# Keys that moved: old (section, key) -> new (section, key). A file or variable still
+# using the old name keeps working, with a warning, until it is renamed.
+MOVED_KEYS: dict[tuple[str, str], tuple[str, str]] = {
+    ("worker", "catalogue_minutes"): ("catalogue", "interval_minutes"),
+    ("worker", "stock_minutes"): ("stock", "interval_minutes"),
+    ("worker", "status_minutes"): ("status", "interval_minutes"),
+    ("worker", "orders_seconds"): ("orders", "poll_seconds"),
+}
+
+
+def env_name(section: str, key: str) -> str:
+    return f"KHAOS_SYNC_{section}_{key}".upper()
+
+
+def move_renamed_keys(raw: dict[str, Any], environ: Mapping[str, str], where: str) -> None:
+    """Read each moved key under its new name, warning once; both names set is an error."""
+    for (old_section, old_key), (section, key) in MOVED_KEYS.items():
+        old_body = raw.get(old_section)
+        from_file = old_body.pop(old_key, None) if isinstance(old_body, dict) else None
+        from_env = environ.get(env_name(old_section, old_key))
+        value = from_env if from_env is not None else from_file
+        if value is None:
+            continue
+        old, new = f"{old_section}.{old_key}", f"{section}.{key}"
+        if key in raw.get(section, {}) or env_name(section, key) in environ:
+            raise ConfigError(f"{where}: {old} was renamed {new}; set only {new}")
+        raw.setdefault(section, {})[key] = value
+        warn_once(
+            old, "%s is deprecated and will be refused in a later release; rename it %s", old, new
+        )
+
+
+def warn_once(topic: str, message: str, *args: Any) -> None:
+    if topic not in _warned:
+        _warned.add(topic)
+        log.warning(message, *args)
+
+
 def check_known_keys(raw: Mapping[str, Any], where: str) -> None:
     for section, body in raw.items():
         if section not in SCHEMA:
@@ -395,7 +469,7 @@ def environment_overrides(environ: Mapping[str, str]) -> dict[str, dict[str, str
     overrides: dict[str, dict[str, str]] = {}
     for section, keys in SCHEMA.items():
         for key in keys:
-            name = f"KHAOS_SYNC_{section}_{key}".upper()
+            name = env_name(section, key)
             if name in environ:
                 overrides.setdefault(section, {})[key] = environ[name]
     # The conventional names win over nothing else: a deployment platform sets them.
@@ -419,8 +493,8 @@ _warned: set[str] = set()
 
 
 def variable_names() -> set[str]:
-    keys = {f"KHAOS_SYNC_{section}_{key}".upper() for section in SCHEMA for key in SCHEMA[section]}
-    return keys | OTHER_VARIABLES
+    keys = {env_name(section, key) for section in SCHEMA for key in SCHEMA[section]}
+    return keys | OTHER_VARIABLES | {env_name(*old) for old in MOVED_KEYS}
 
 
 def warn_unknown_variables(environ: Mapping[str, str]) -> list[str]:
@@ -496,6 +570,7 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
     data_dir = data_dir_from(env)
     source = find_config_file(data_dir, env)
     raw = read_toml(source) if source else {}
+    move_renamed_keys(raw, env, str(source) if source else "environment")
     check_known_keys(raw, str(source))
     overrides = environment_overrides(env)
     values: dict[str, dict[str, Any]] = {}

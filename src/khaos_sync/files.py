@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import tempfile
 from pathlib import Path
 
 PRIVATE_DIR = 0o700
@@ -40,3 +41,23 @@ def restrict(path: Path, mode: int) -> None:
     except PermissionError:
         # Someone else's directory (a shared mount, say): say so rather than stop.
         log.warning("cannot make %s private (mode %o): not its owner", path, mode)
+
+
+def atomic_write(path: Path, data: bytes | str, mode: int = PRIVATE_FILE) -> Path:
+    """Write the file whole or not at all: readers see the old file or the new one.
+
+    The data goes to a temporary file beside ``path`` (owner-only from the start),
+    which then takes the place of ``path`` in one rename; a failure leaves no trace.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+        if mode != PRIVATE_FILE:
+            os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path

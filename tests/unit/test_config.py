@@ -78,6 +78,29 @@ def test_booleans_and_fractions_are_refused_from_the_environment_too(tmp_path, n
         load({"KHAOS_SYNC_DATA_DIR": str(tmp_path), name: value})
 
 
+@pytest.mark.parametrize("value", ["[1, 2]", "1,2", " [1,2] ", "1, 2"])
+def test_a_list_in_the_environment_may_be_written_as_toml_or_with_commas(tmp_path, value):
+    config = load({"KHAOS_SYNC_DATA_DIR": str(tmp_path), "KHAOS_SYNC_KHAOS_STOCK_SITES": value})
+    assert config.get("khaos", "stock_sites") == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('["shop.example", "www.shop.example"]', ["shop.example", "www.shop.example"]),
+        ("[::1],localhost", ["[::1]", "localhost"]),
+    ],
+)
+def test_a_text_list_in_the_environment_too(tmp_path, value, expected):
+    config = load({"KHAOS_SYNC_DATA_DIR": str(tmp_path), "KHAOS_SYNC_SHOP_ALLOWED_HOSTS": value})
+    assert config.get("shop", "allowed_hosts") == expected
+
+
+def test_a_toml_list_of_the_wrong_kind_is_refused_by_name(tmp_path):
+    with pytest.raises(ConfigError, match=r"khaos\.stock_sites must be a list of whole numbers"):
+        load({"KHAOS_SYNC_DATA_DIR": str(tmp_path), "KHAOS_SYNC_KHAOS_STOCK_SITES": '["a"]'})
+
+
 def test_whole_numbers_written_as_decimals_still_count(tmp_path):
     config = load(write(tmp_path, "[orders]\nmax_attempts = 3.0\n[khaos]\ntimeout = 12\n"))
     assert config.get("orders", "max_attempts") == 3

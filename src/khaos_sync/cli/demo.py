@@ -305,7 +305,7 @@ def publish_products(count: int) -> None:
     """What a person does in "Awaiting review": publish products for the shop window."""
     from oscar.core.loading import get_model
 
-    from khaos_sync.shop.search import index_updates_paused
+    from khaos_sync.store.search import index_updates_paused
     from khaos_sync.store.search_index import reindex_products
 
     product_model = get_model("catalogue", "Product")

@@ -19,7 +19,8 @@ FILE_NAME = "khaos-sync.toml"
 HEADER = """\
 # khaos-sync configuration. Every key is shown with its default, commented out:
 # remove the leading "# " of a line to change it. KHAOS_SYNC_<SECTION>_<KEY> environment variables
-# override this file (e.g. KHAOS_SYNC_KHAOS_URL). Unknown keys stop the program at start.
+# override this file (e.g. KHAOS_SYNC_KHAOS_URL; a list as "[1, 2]" or 1,2). Unknown keys stop
+# the program at start.
 #
 # A new installation starts in dry-run mode whatever [worker] dry_run says: nothing is
 # written to Khaos until a person goes live from the dashboard (Dashboard > Khaos).

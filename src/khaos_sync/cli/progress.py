@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from tqdm import tqdm
 
+from khaos_sync.sync.core.progress import Progress
+
 
 @contextmanager
-def progress_bar(description: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+def progress_bar(description: str, total: int | None = None) -> Iterator[Progress]:
     bar = tqdm(
         total=total,
         desc=description,

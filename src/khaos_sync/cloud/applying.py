@@ -22,6 +22,7 @@ from khaos_sync.backends.base import StatusAnswer
 from khaos_sync.backends.cloud import CloudBackend
 from khaos_sync.cloud.families import Family, complete_families
 from khaos_sync.cloud.models import CloudDelivery, CloudPriceList, CloudPush
+from khaos_sync.mappers.products import is_shown
 from khaos_sync.mappers.status import StatusMappingError, map_order_status
 from khaos_sync.mappers.stock import Site, StockMappingError, group_by_item, map_item_stock
 from khaos_sync.protocol.cloud.levels import read_stock_status_upload
@@ -31,7 +32,6 @@ from khaos_sync.protocol.cloud.price_lists import PriceList, read_price_list_upl
 from khaos_sync.protocol.cloud.statuses import CloudStatus, read_order_status_upload
 from khaos_sync.protocol.cloud.stock import StockUpload, read_stock_upload
 from khaos_sync.protocol.documents.stock_status import StockStatus
-from khaos_sync.shop.oscar_apps.catalogue.models import is_shown
 from khaos_sync.store import stock as stock_store
 from khaos_sync.store.sites import site_partner
 from khaos_sync.sync.catalogue.importer import CatalogueImporter
@@ -171,7 +171,7 @@ def apply_statuses(push: CloudPush, statuses: list[CloudStatus]) -> dict[str, An
                 changes.append((index, map_order_status(record, importer.table)))
             except StatusMappingError as exc:
                 recorder.fail(record.associated_ref or record.order_code or "?", document, exc)
-        importer.tally["orders"] += len(changes)
+        recorder.add("orders", len(changes))
         if changes:
             records = [status.record for status in statuses]
             importer.apply_chunk(changes, StatusAnswer(records, lambda _index: document))

@@ -17,7 +17,7 @@ class CloudConfig(AppConfig):
                 name="cloud",
                 label="Khaos Control Cloud inbox",
                 run_once=apply_pending,
-                interval=timedelta(minutes=1),
+                every=timedelta(minutes=1),  # Khaos pushes at any time; apply soon after
                 retry=replay_failed_item,
             )
         )

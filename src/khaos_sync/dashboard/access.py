@@ -6,6 +6,8 @@ Oscar's dashboard apps declare ``default_permissions`` and a ``permissions_map``
 table whether to show an entry. The Khaos pages come from several apps mounted
 under ``/dashboard/khaos/``, so the table is kept here, one :class:`Section`
 per URL namespace, and :func:`protected` applies it when the URLs are mounted.
+The dashboard's own pages are listed here; each flow's come from its
+:class:`~khaos_sync.sync.core.registry.FlowSpec`.
 
 Permissions: the Khaos ones live on :class:`~khaos_sync.dashboard.models.KhaosSection`;
 every page also needs staff status, as the rest of the dashboard does. A logged-in
@@ -20,14 +22,36 @@ from importlib import import_module
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import Group, Permission
-from django.urls import NoReverseMatch, URLPattern, URLResolver, resolve, reverse, reverse_lazy
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import (
+    NoReverseMatch,
+    URLPattern,
+    URLResolver,
+    get_resolver,
+    resolve,
+    reverse,
+    reverse_lazy,
+)
 from oscar.views.decorators import check_permissions, permissions_required
 
-VIEW = "khaos_dashboard.view_khaos"
-OPERATE = "khaos_dashboard.operate_khaos"
-GO_LIVE = "khaos_dashboard.go_live"
-IMPORT_CUSTOMERS = "khaos_dashboard.import_customers"
-IMPORT_IMAGES = "khaos_dashboard.import_images"
+from khaos_sync.sync.core.permissions import (  # re-exported: the names pages are checked by
+    GO_LIVE,
+    IMPORT_CUSTOMERS,
+    IMPORT_IMAGES,
+    OPERATE,
+    VIEW,
+)
+from khaos_sync.sync.core.registry import FLOWS, FlowSpec
+
+__all__ = [
+    "GO_LIVE",
+    "IMPORT_CUSTOMERS",
+    "IMPORT_IMAGES",
+    "OPERATE",
+    "VIEW",
+    "may_open",
+    "protected",
+]
 
 OPERATOR_GROUP = "Khaos operator"
 # Going live starts writing to the back office: left to whoever runs the shop.
@@ -64,43 +88,72 @@ class Section:
                 pattern.callback.khaos_protected = True  # type: ignore[attr-defined]
 
 
-SECTIONS: dict[str, Section] = {
-    "khaos-dashboard": Section(
-        permissions_map={
-            "failure-retry": staff_with(OPERATE),
-            "failures-retry": staff_with(OPERATE),
-            "ping": staff_with(OPERATE),
-            "run-now": staff_with(OPERATE),
-            "golive": staff_with(GO_LIVE),
-        }
-    ),
-    "khaos-catalogue": Section(
-        permissions_map={"accept": staff_with(OPERATE), "dismiss": staff_with(OPERATE)}
-    ),
-    "khaos-orders": Section(
-        permissions_map={"retry": staff_with(OPERATE), "bulk-retry": staff_with(OPERATE)}
-    ),
-    # Import reports hold e-mail and postal addresses: only for those who import.
-    "khaos-customers": Section(default_permissions=staff_with(IMPORT_CUSTOMERS)),
-    # The channel page: calls, refused pushes and unconfirmed orders, to read only.
-    "khaos-cloud-dashboard": Section(),
-    "khaos-images": Section(
-        default_permissions=staff_with(IMPORT_IMAGES),
-        permissions_map={"job": staff_with(VIEW), "progress": staff_with(VIEW)},
-    ),
-}
+DASHBOARD = Section(
+    permissions_map={
+        "failure-retry": staff_with(OPERATE),
+        "failures-retry": staff_with(OPERATE),
+        "ping": staff_with(OPERATE),
+        "run-now": staff_with(OPERATE),
+        "golive": staff_with(GO_LIVE),
+    }
+)
+# The channel page: calls, refused pushes and unconfirmed orders, to read only.
+CLOUD_PAGE = Section()
 DEFAULT_SECTION = Section()
 
 
+def flow_section(spec: FlowSpec) -> Section:
+    return Section(
+        default_permissions=staff_with(spec.view_permission),
+        permissions_map={name: staff_with(perm) for name, perm in spec.permissions.items()},
+    )
+
+
+def sections() -> dict[str, Section]:
+    """Permission table of every Khaos URL namespace: the dashboard's and each flow's."""
+    return {"khaos-dashboard": DASHBOARD, "khaos-cloud-dashboard": CLOUD_PAGE} | {
+        spec.namespace: flow_section(spec) for spec in FLOWS.values() if spec.urls
+    }
+
+
+# The table each namespace was mounted with: the menu asks the same one the pages apply.
+MOUNTED: dict[str, Section] = {}
+
+
 def section(namespace: str) -> Section:
-    return SECTIONS.get(namespace, DEFAULT_SECTION)
+    return MOUNTED.get(namespace) or sections().get(namespace, DEFAULT_SECTION)
 
 
 def protected(urlconf: str) -> tuple[list[URLPattern | URLResolver], str]:
     """``include()`` argument for a Khaos urls module, every pattern behind its permissions."""
     module = import_module(urlconf)
-    section(module.app_name).post_process_urls(module.urlpatterns)
+    known = sections()
+    if module.app_name not in known:
+        # Mounted without its table, a page would be open to anyone with the view permission.
+        raise ImproperlyConfigured(
+            f"{urlconf}: app_name {module.app_name!r} is no Khaos section; "
+            f"a flow's pages use 'khaos-<flow name>' ({', '.join(sorted(known))})"
+        )
+    MOUNTED[module.app_name] = known[module.app_name]
+    MOUNTED[module.app_name].post_process_urls(module.urlpatterns)
     return module.urlpatterns, module.app_name
+
+
+# Flows whose pages are mounted, in the order mounted: the menu lists these.
+MOUNTED_FLOWS: list[FlowSpec] = []
+
+
+def protected_flow(spec: FlowSpec) -> tuple[list[URLPattern | URLResolver], str]:
+    """``include()`` argument for a flow's pages (FlowSpec.urls), remembered for the menu."""
+    included = protected(spec.urls)
+    if spec not in MOUNTED_FLOWS:
+        MOUNTED_FLOWS.append(spec)
+    return included
+
+
+def mounted_flows() -> list[FlowSpec]:
+    get_resolver().url_patterns  # noqa: B018  the URLs mount the flows' pages on first use
+    return list(MOUNTED_FLOWS)
 
 
 def may_open(user: Any, url_name: str | None, url_args: Any = None, url_kwargs: Any = None) -> bool:

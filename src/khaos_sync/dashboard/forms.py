@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from django import forms
 
-from khaos_sync.sync.core.models import FailedItem, Flow
+from khaos_sync.sync.core.models import FailedItem
+from khaos_sync.sync.core.registry import flow_choices
+
+
+def flow_filter_choices() -> list[tuple[str, str]]:
+    return [("", "All flows"), *flow_choices()]
 
 
 class FailureFilterForm(forms.Form):
-    flow = forms.ChoiceField(choices=[("", "All flows"), *Flow.choices], required=False)
+    flow = forms.ChoiceField(choices=flow_filter_choices, required=False)
     state = forms.ChoiceField(
         choices=[("", "Open and queued"), *FailedItem.State.choices, ("all", "All")],
         required=False,
@@ -16,7 +21,7 @@ class FailureFilterForm(forms.Form):
 
 
 class RunFilterForm(forms.Form):
-    flow = forms.ChoiceField(choices=[("", "All flows"), *Flow.choices], required=False)
+    flow = forms.ChoiceField(choices=flow_filter_choices, required=False)
 
 
 class BulkRetryForm(forms.Form):

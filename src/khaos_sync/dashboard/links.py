@@ -7,7 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from khaos_sync.dashboard.access import may_open
+from khaos_sync.dashboard.access import may_open, mounted_flows
 
 
 @dataclass(frozen=True)
@@ -16,18 +16,11 @@ class Link:
     url: str
 
 
-# (label, URL name): pages mounted under /dashboard/khaos/<flow>/ by each flow.
-FLOW_PAGES = [
-    ("Awaiting review", "khaos-catalogue:review"),
-    ("Upstream changes", "khaos-catalogue:changes"),
-    ("Held orders", "khaos-orders:held"),
-    ("Order export and held orders", "khaos-orders:list"),
-    ("Stock levels", "khaos-stock:index"),
-    ("Order status", "khaos-status:index"),
-    ("Customer import", "khaos-customers:index"),
-    ("Images", "khaos-images:index"),
-]
-
-
 def installed_pages(user: Any) -> list[Link]:
-    return [Link(label, reverse(name)) for label, name in FLOW_PAGES if may_open(user, name)]
+    """Each flow's menu entries (its FlowSpec.navigation) the user may open."""
+    return [
+        Link(label, reverse(name))
+        for spec in mounted_flows()
+        for label, name in spec.navigation
+        if may_open(user, name)
+    ]

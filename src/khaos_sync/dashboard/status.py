@@ -8,10 +8,8 @@ from datetime import datetime, timedelta
 from django.db.models import Count
 from django.utils import timezone
 
-from khaos_sync.dashboard.models import FlowSchedule
-from khaos_sync.sync.core.models import FailedItem, FlowLock, SyncRun
-from khaos_sync.sync.core.registry import FLOWS
-from khaos_sync.worker.schedule import interval_of, run_order, worker_settings
+from khaos_sync.sync.core.models import FailedItem, FlowLock, FlowSchedule, SyncRun
+from khaos_sync.sync.core.registry import ordered_flows
 
 
 @dataclass
@@ -28,7 +26,6 @@ class FlowStatus:
 
 def flow_statuses() -> list[FlowStatus]:
     now = timezone.now()
-    config = worker_settings()
     leases = {
         lock.name: lock.holder
         for lock in FlowLock.objects.filter(expires_at__gt=now).exclude(holder="")
@@ -42,18 +39,18 @@ def flow_statuses() -> list[FlowStatus]:
     )
     return [
         FlowStatus(
-            name=name,
+            name=spec.name,
             label=spec.label,
-            interval=interval_of(spec, config),
-            running_on=leases.get(name, ""),
-            last_run=SyncRun.objects.filter(flow=name).order_by("-started_at").first(),
+            interval=spec.interval,
+            running_on=leases.get(spec.name, ""),
+            last_run=SyncRun.objects.filter(flow=spec.name).order_by("-started_at").first(),
             last_success=SyncRun.objects.filter(
-                flow=name, outcome__in=[SyncRun.Outcome.SUCCEEDED, SyncRun.Outcome.PARTIAL]
+                flow=spec.name, outcome__in=[SyncRun.Outcome.SUCCEEDED, SyncRun.Outcome.PARTIAL]
             )
             .order_by("-started_at")
             .first(),
-            next_due=due.get(name),
-            open_failures=failures.get(name, 0),
+            next_due=due.get(spec.name),
+            open_failures=failures.get(spec.name, 0),
         )
-        for name, spec in sorted(FLOWS.items(), key=lambda item: run_order(item[0]))
+        for spec in ordered_flows()
     ]

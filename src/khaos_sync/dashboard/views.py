@@ -29,15 +29,13 @@ from khaos_sync.dashboard.forms import (
     RunNowForm,
 )
 from khaos_sync.dashboard.links import installed_pages
-from khaos_sync.dashboard.models import FlowSchedule, KhaosConnection
 from khaos_sync.dashboard.status import flow_statuses
 from khaos_sync.protocol.errors import KhaosError
 from khaos_sync.sync.core import golive
 from khaos_sync.sync.core.backend import khaos_client
-from khaos_sync.sync.core.models import FailedItem, SyncRun
+from khaos_sync.sync.core.models import FailedItem, FlowSchedule, KhaosConnection, SyncRun
 from khaos_sync.sync.core.registry import FLOWS
 from khaos_sync.sync.core.retry import NotRetryable, RetryOutcome, queue_for_retry, retry_item
-from khaos_sync.worker.schedule import interval_of, worker_settings
 
 PING_TIMEOUT = 10.0
 
@@ -182,7 +180,7 @@ class RunNowView(View):
     def post(self, request: HttpRequest) -> HttpResponse:
         form = RunNowForm(request.POST)
         spec = FLOWS.get(form.data.get("flow", "")) if form.is_valid() else None
-        if spec is None or interval_of(spec, worker_settings()) is None:
+        if spec is None or spec.interval is None:
             messages.error(request, "That flow cannot be run from here.")
         else:
             FlowSchedule.objects.update_or_create(

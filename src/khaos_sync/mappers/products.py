@@ -129,6 +129,11 @@ DIRECT_FIELDS: tuple[tuple[str, str, Callable[[Any], Any]], ...] = (
 )
 
 
+def is_shown(published: bool, khaos_deleted: bool) -> bool:
+    """Listed in the shop: a person published it and Khaos has not deleted it."""
+    return published and not khaos_deleted
+
+
 def placeholder_sku(code: str, stock_id: str) -> str:
     """The partner SKU of a product that has no code of its own.
 

@@ -18,14 +18,7 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any
 from urllib.parse import urlparse
 
-from khaos_sync.protocol.documents.order_status import (
-    Box,
-    Invoice,
-    InvoiceStage,
-    OrderStatusEx,
-    ShippedItem,
-)
-from khaos_sync.shop.pipeline import (
+from khaos_sync.mappers.pipeline import (
     STATUS_AWAITING_PAYMENT,
     STATUS_CANCELLED,
     STATUS_DISPATCHED,
@@ -34,6 +27,13 @@ from khaos_sync.shop.pipeline import (
     STATUS_PART_DISPATCHED,
     STATUS_PICKING,
     STATUS_PROCESSING,
+)
+from khaos_sync.protocol.documents.order_status import (
+    Box,
+    Invoice,
+    InvoiceStage,
+    OrderStatusEx,
+    ShippedItem,
 )
 
 S = InvoiceStage
@@ -141,29 +141,27 @@ def parse_stage_statuses(name: str, value: Any) -> dict[int, str]:
     Entries replace the defaults of mapping §8 stage by stage; an empty status
     makes the shop ignore that stage.
     """
-    from khaos_sync.config import ConfigError  # config imports this module
-
-    entries = _stage_entries(name, value, ConfigError)
+    entries = _stage_entries(name, value)
     table = dict(DEFAULT_STAGE_STATUSES)
     for stage_text, status in entries.items():
         try:
             stage = int(str(stage_text).strip())
         except ValueError:
-            raise ConfigError(f"{name}: {stage_text!r} is not an invoice stage id") from None
+            raise ValueError(f"{name}: {stage_text!r} is not an invoice stage id") from None
         status = str(status).strip()
         if not status:
             table.pop(stage, None)
         elif status in MAPPABLE_STATUSES:
             table[stage] = status
         else:
-            raise ConfigError(
+            raise ValueError(
                 f"{name}.{stage}: {status!r} is not a shop status; "
                 f"use one of {', '.join(MAPPABLE_STATUSES)} (or empty to ignore the stage)"
             )
     return table
 
 
-def _stage_entries(name: str, value: Any, error: type[Exception]) -> dict[str, Any]:
+def _stage_entries(name: str, value: Any) -> dict[str, Any]:
     if isinstance(value, dict):
         return dict(value)
     if isinstance(value, str):
@@ -171,10 +169,10 @@ def _stage_entries(name: str, value: Any, error: type[Exception]) -> dict[str, A
         for part in filter(None, (p.strip() for p in value.split(","))):
             stage, sep, status = part.partition(":")
             if not sep:
-                raise error(f"{name}: {part!r} should look like 19:On hold")
+                raise ValueError(f"{name}: {part!r} should look like 19:On hold")
             entries[stage] = status
         return entries
-    raise error(f'{name} must be a table like {{ "19" = "On hold" }}')
+    raise ValueError(f'{name} must be a table like {{ "19" = "On hold" }}')
 
 
 # --- the order status --------------------------------------------------------------

@@ -16,7 +16,7 @@ from oscar.defaults import *  # noqa: F403  Oscar's documented way to start its 
 
 from khaos_sync import config as khaos_config
 from khaos_sync.files import private_dir, private_file
-from khaos_sync.shop.pipeline import (
+from khaos_sync.mappers.pipeline import (
     LINE_STATUS_PIPELINE,
     ORDER_STATUS_CASCADE,
     ORDER_STATUS_PIPELINE,
@@ -249,7 +249,7 @@ if SHOP["search_backend"] in {"whoosh", "simple"}:
 # Products change in bulk during a sync; the sync engine rebuilds the index after
 # each batch, so saves made by a person in the dashboard are the only ones that
 # need indexing immediately.
-HAYSTACK_SIGNAL_PROCESSOR = "khaos_sync.shop.search.DashboardSignalProcessor"
+HAYSTACK_SIGNAL_PROCESSOR = "khaos_sync.store.search.DashboardSignalProcessor"
 
 # The Khaos section of the dashboard menu; its entries check access themselves.
 from khaos_sync.dashboard.nav import KHAOS_NAVIGATION  # noqa: E402

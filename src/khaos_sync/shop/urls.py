@@ -5,21 +5,21 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from khaos_sync.dashboard.access import protected
+from khaos_sync.dashboard.access import protected, protected_flow
 from khaos_sync.shop import health, metrics
+from khaos_sync.sync.core.registry import ordered_flows
 
 # Branded error pages (khaos_sync.shop.errors).
 handler404 = "khaos_sync.shop.errors.page_not_found"
 handler500 = "khaos_sync.shop.errors.server_error"
 
-KHAOS_PAGES = ["catalogue", "stock", "orders", "status", "customers", "images"]
+# Each flow's pages, as its FlowSpec declares them.
+KHAOS_PAGES = [spec for spec in ordered_flows() if spec.urls]
 
 urlpatterns = [
     path("dashboard/khaos/", include(protected("khaos_sync.dashboard.urls"))),
-    *(
-        path(f"dashboard/khaos/{part}/", include(protected(f"khaos_sync.sync.{part}.urls")))
-        for part in KHAOS_PAGES
-    ),
+    *(path(f"dashboard/khaos/{spec.name}/", include(protected_flow(spec))) for spec in KHAOS_PAGES),
+    # The channel page: not a flow's, so mounted beside them.
     path("dashboard/khaos/cloud/", include(protected("khaos_sync.cloud.dashboard_urls"))),
     path("khaos-cloud/", include("khaos_sync.cloud.urls")),
     path("health", health.liveness, name="health"),

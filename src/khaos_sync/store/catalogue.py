@@ -23,9 +23,9 @@ from khaos_sync.mappers.products import (
     PARENT,
     PRESENTATION_FIELDS,
     ProductSpec,
+    is_shown,
     placeholder_sku,
 )
-from khaos_sync.shop.oscar_apps.catalogue.models import is_shown
 from khaos_sync.store.codes import CodePlan, flag_codes, plan_codes, release_codes, write_outside
 from khaos_sync.store.recommendations import write_links
 from khaos_sync.store.review_flags import close_flags, open_flag

@@ -9,8 +9,6 @@ deleted.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +21,10 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.core.thumbnails import get_thumbnailer
 
+from khaos_sync.files import atomic_write
 from khaos_sync.mappers.images import gallery_order
+from khaos_sync.mappers.verify import VerifiedImage
 from khaos_sync.sync.images.models import ImageBinding
-from khaos_sync.sync.images.verify import VerifiedImage
 
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")
@@ -62,15 +61,7 @@ def write_atomically(name: str, data: bytes) -> bool:
 
 def write_local(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".part-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, settings.FILE_UPLOAD_PERMISSIONS or 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomic_write(target, data, mode=settings.FILE_UPLOAD_PERMISSIONS or 0o644)
 
 
 def attach_image(

@@ -19,14 +19,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
-from khaos_sync.mappers.status import LineRef, ShipmentSpec, StatusChange, allocate
-from khaos_sync.shop.pipeline import (
+from khaos_sync.mappers.pipeline import (
     STATUS_CANCELLED,
     STATUS_DISPATCHED,
     STATUS_PART_DISPATCHED,
     STATUS_PENDING,
     STATUS_PROCESSING,
 )
+from khaos_sync.mappers.status import LineRef, ShipmentSpec, StatusChange, allocate
 from khaos_sync.sync.status.models import OrderStatusBinding, Shipment, ShipmentLine
 
 log = logging.getLogger(__name__)

@@ -14,23 +14,25 @@ from typing import Any
 
 
 def worker_problems(values: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    khaos, worker = values["khaos"], values["worker"]
+    khaos = values["khaos"]
     problems = []
     if not khaos["url"]:
         problems.append(
             "khaos.url is empty: the worker has no Khaos system to talk to "
             "(set [khaos] url or KHAOS_SYNC_KHAOS_URL)"
         )
-    if worker["orders_seconds"] >= worker["status_minutes"] * 60:
+    poll, status = values["orders"]["poll_seconds"], values["status"]["interval_minutes"]
+    if poll >= status * 60:
         problems.append(
-            f"worker.orders_seconds ({worker['orders_seconds']}) must be shorter than "
-            f"worker.status_minutes ({worker['status_minutes']} min): the status pull would "
+            f"orders.poll_seconds ({poll:g}) must be shorter than "
+            f"status.interval_minutes ({status} min): the status pull would "
             "look for orders that were not sent yet"
         )
-    if worker["stock_minutes"] > worker["catalogue_minutes"] * 24:
+    stock, catalogue = values["stock"]["interval_minutes"], values["catalogue"]["interval_minutes"]
+    if stock > catalogue * 24:
         problems.append(
-            f"worker.stock_minutes ({worker['stock_minutes']}) is more than a day of catalogue "
-            f"pulls (worker.catalogue_minutes {worker['catalogue_minutes']}): stock levels would "
+            f"stock.interval_minutes ({stock}) is more than a day of catalogue "
+            f"pulls (catalogue.interval_minutes {catalogue}): stock levels would "
             "lag far behind the products they belong to"
         )
     return problems

@@ -10,26 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from khaos_sync.backends import runs_on
-from khaos_sync.dashboard.models import FlowSchedule
-from khaos_sync.sync.core.models import SyncRun
-from khaos_sync.sync.core.registry import FLOWS, FlowSpec
+from khaos_sync.sync.core.models import FlowSchedule, SyncRun
+from khaos_sync.sync.core.registry import FlowSpec, ordered_flows
 
-# Flow name -> (key of the [worker] section, seconds per unit).
-INTERVAL_KEYS: dict[str, tuple[str, int]] = {
-    "catalogue": ("catalogue_minutes", 60),
-    "stock": ("stock_minutes", 60),
-    "orders": ("orders_seconds", 1),
-    "status": ("status_minutes", 60),
-}
-# Products and categories before their stock levels, orders before their status.
-PREFERRED_ORDER = ["catalogue", "stock", "orders", "status"]
 # A run that failed for a reason that may pass (Khaos down) is tried again sooner.
 RETRY_SOON = timedelta(minutes=1)
 
@@ -40,41 +29,19 @@ class Scheduled:
     interval: timedelta
 
 
-def worker_settings() -> dict[str, Any]:
-    return dict(settings.KHAOS_SYNC["worker"])
-
-
-def interval_of(spec: FlowSpec, config: dict[str, Any]) -> timedelta | None:
-    key = INTERVAL_KEYS.get(spec.name)
-    if key is None:
-        return spec.interval
-    name, unit = key
-    return timedelta(seconds=config[name] * unit)
-
-
 def scheduled_flows(names: list[str] | None = None) -> list[Scheduled]:
-    """Registered flows that run on an interval, in dependency order.
+    """Registered flows that run on an interval, in their run order (FlowSpec.order).
 
     Without ``names``, the flows of the configured transport: on the cloud
     transport Khaos calls the shop, so the flows that call Khaos do not run.
     """
-    config = worker_settings()
     transport = settings.KHAOS_SYNC["khaos"]["transport"]
     chosen = [
-        FLOWS[name]
-        for name in sorted(FLOWS, key=run_order)
-        if (name in names if names else runs_on(transport, name))
+        spec
+        for spec in ordered_flows()
+        if (spec.name in names if names else runs_on(transport, spec.name))
     ]
-    return [
-        Scheduled(spec, interval)
-        for spec in chosen
-        if (interval := interval_of(spec, config)) is not None
-    ]
-
-
-def run_order(name: str) -> tuple[int, str]:
-    rank = PREFERRED_ORDER.index(name) if name in PREFERRED_ORDER else len(PREFERRED_ORDER)
-    return rank, name
+    return [Scheduled(spec, interval) for spec in chosen if (interval := spec.interval) is not None]
 
 
 def first_due(flow: str, interval: timedelta, now: datetime) -> datetime:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
+from khaos_sync.dashboard.access import mounted_flows
 from khaos_sync.protocol.errors import TransientError
 from khaos_sync.sync.core.locks import flow_lock
 from khaos_sync.sync.core.models import FailedItem, SyncRun
@@ -32,9 +33,20 @@ def failing_flow(name: str, error: Exception):  # type: ignore[no-untyped-def]
     return run_once
 
 
-def register(name: str, run_once, interval=timedelta(hours=1), retry=None) -> FlowSpec:  # type: ignore[no-untyped-def]
+# The installed flows, while only_flows hides them: a test flow named like one runs in its place.
+INSTALLED: dict[str, FlowSpec] = {}
+
+
+def register(name: str, run_once, interval=timedelta(hours=1), retry=None, interval_key=""):  # type: ignore[no-untyped-def]
+    installed = INSTALLED.get(name)
     spec = FlowSpec(
-        name=name, label=name.title(), run_once=run_once, interval=interval, retry=retry
+        name=name,
+        label=name.title(),
+        run_once=run_once,
+        every=interval,
+        interval_key=interval_key,
+        retry=retry,
+        order=installed.order if installed else FlowSpec.order,
     )
     register_flow(spec)
     return spec
@@ -43,7 +55,9 @@ def register(name: str, run_once, interval=timedelta(hours=1), retry=None) -> Fl
 @contextmanager
 def only_flows() -> Iterator[None]:
     """Hide the installed flows for the duration; the test registers its own."""
+    mounted_flows()  # the installed flows' pages and menu entries stay mounted
     saved = dict(FLOWS)
+    INSTALLED.update(saved)
     FLOWS.clear()
     try:
         yield

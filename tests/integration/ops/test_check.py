@@ -87,7 +87,7 @@ def test_khaos_not_answering_fails_every_check(khaos_settings, sim):
 
 
 def test_the_check_records_the_connection_for_the_dashboard(khaos_settings):
-    from khaos_sync.dashboard.models import KhaosConnection
+    from khaos_sync.sync.core.models import KhaosConnection
 
     run_check()
     connection = KhaosConnection.objects.get()

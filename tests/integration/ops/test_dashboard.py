@@ -60,10 +60,12 @@ def test_the_go_live_switch(staff):
 
 
 def test_run_pages_list_runs_with_their_counts(staff):
+    register("alpha", sleeping_flow("alpha", 0))
     run = SyncRun.objects.create(
-        flow="catalogue", started_at="2026-01-02T03:04:05Z", outcome="partial", created=7
+        flow="alpha", started_at="2026-01-02T03:04:05Z", outcome="partial", created=7
     )
-    listing = staff.get(reverse("khaos-dashboard:runs") + "?flow=catalogue").content.decode()
+    listing = staff.get(reverse("khaos-dashboard:runs") + "?flow=alpha").content.decode()
     assert f"#{run.pk}" in listing
     detail = staff.get(reverse("khaos-dashboard:run", args=[run.pk])).content.decode()
     assert "Succeeded with failed items" in detail
+    assert f"Alpha run #{run.pk}" in detail  # the flow's label, from its registration

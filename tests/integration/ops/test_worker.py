@@ -12,10 +12,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from khaos_sync.dashboard.models import FlowSchedule
 from khaos_sync.protocol.errors import SoapFault, TransientError
 from khaos_sync.sync.core.locks import holder_id, try_acquire
-from khaos_sync.sync.core.models import FlowLock, SyncRun
+from khaos_sync.sync.core.models import FlowLock, FlowSchedule, SyncRun
 from khaos_sync.worker.loop import Worker
 from khaos_sync.worker.runner import INTERRUPTED
 from tests.integration.ops.flows import failing_flow, register, sleeping_flow
@@ -70,13 +69,23 @@ def test_a_due_slot_comes_round_again_after_the_interval():
     assert len(Worker().run_due_once()) == 1
 
 
-def test_worker_intervals_come_from_the_worker_settings(settings):
-    settings.KHAOS_SYNC = {**settings.KHAOS_SYNC, "worker": {**settings.KHAOS_SYNC["worker"]}}
-    settings.KHAOS_SYNC["worker"]["stock_minutes"] = 7
-    register("stock", sleeping_flow("stock", 0), interval=timedelta(hours=5))
+@pytest.mark.parametrize(
+    ("section", "key", "value", "expected"),
+    [
+        ("stock", "interval_minutes", 7, timedelta(minutes=7)),
+        ("status", "interval_minutes", 5, timedelta(minutes=5)),
+        ("catalogue", "interval_minutes", 90, timedelta(minutes=90)),
+    ],
+)
+def test_the_worker_schedules_each_flow_by_its_own_interval_key(
+    settings, section, key, value, expected
+):
+    settings.KHAOS_SYNC = {**settings.KHAOS_SYNC, section: {**settings.KHAOS_SYNC[section]}}
+    settings.KHAOS_SYNC[section][key] = value
+    register(section, sleeping_flow(section, 0), interval_key=f"{section}.{key}")
     Worker().run_due_once()
-    due = FlowSchedule.objects.get(flow="stock").next_due_at - timezone.now()
-    assert timedelta(minutes=6) < due <= timedelta(minutes=7)
+    due = FlowSchedule.objects.get(flow=section).next_due_at - timezone.now()
+    assert expected - timedelta(minutes=1) < due <= expected
 
 
 def test_a_flow_busy_elsewhere_is_skipped_not_failed():

@@ -13,8 +13,8 @@ from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 from oscar.test import factories
 
-from khaos_sync.shop.search import index_updates_paused
 from khaos_sync.simulator import RunningSimulator
+from khaos_sync.store.search import index_updates_paused
 from khaos_sync.sync.catalogue.models import ProductBinding
 
 Basket = get_model("basket", "Basket")

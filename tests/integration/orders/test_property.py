@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from oscar.core.loading import get_model
 from oscar.test import factories
 
-from khaos_sync.shop.search import index_updates_paused
+from khaos_sync.store.search import index_updates_paused
 from khaos_sync.sync.orders.flow import export_orders_once
 from khaos_sync.sync.orders.models import OrderExport
 from tests.integration.orders.support import khaos_product, place_order

@@ -11,9 +11,9 @@ from oscar.apps.order.signals import order_status_changed
 from oscar.core.loading import get_class, get_model
 
 from khaos_sync.sync.core.models import SyncRun
-from khaos_sync.sync.core.registry import flow
 from khaos_sync.sync.status.flow import sync_order_status, sync_status_once
 from khaos_sync.sync.status.models import OrderStatusBinding, Shipment
+from khaos_sync.worker.schedule import scheduled_flows
 
 from .support import Shop
 
@@ -225,6 +225,15 @@ def test_a_dispatch_email_the_mail_server_refused_is_sent_by_the_next_poll(
 
 
 def test_the_status_flow_is_scheduled_every_quarter_of_an_hour() -> None:
-    spec = flow("status")
+    [scheduled] = scheduled_flows(["status"])
 
-    assert spec.interval == timedelta(minutes=15) and spec.retry is not None
+    assert scheduled.interval == timedelta(minutes=15) and scheduled.spec.retry is not None
+
+
+def test_the_status_interval_setting_changes_the_worker_schedule(settings) -> None:
+    settings.KHAOS_SYNC = {**settings.KHAOS_SYNC, "status": {**settings.KHAOS_SYNC["status"]}}
+    settings.KHAOS_SYNC["status"]["interval_minutes"] = 4
+
+    [scheduled] = scheduled_flows(["status"])
+
+    assert scheduled.interval == timedelta(minutes=4)

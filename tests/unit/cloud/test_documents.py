@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from khaos_sync.mappers.pipeline import STATUS_CANCELLED, STATUS_PART_DISPATCHED
 from khaos_sync.mappers.products import CHILD, PARENT, MappingOptions, map_stock_item
 from khaos_sync.mappers.status import DEFAULT_STAGE_STATUSES, map_order_status
 from khaos_sync.protocol.cloud.config import (
@@ -45,7 +46,6 @@ from khaos_sync.protocol.documents.orders import (
 )
 from khaos_sync.protocol.documents.stock import LinkType
 from khaos_sync.protocol.errors import DocumentError, UnsafeDocumentError
-from khaos_sync.shop.pipeline import STATUS_CANCELLED, STATUS_PART_DISPATCHED
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "kcc"
 BOTH = [Format.JSON, Format.XML]

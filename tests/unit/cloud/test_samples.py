@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from khaos_sync.mappers.pipeline import STATUS_PROCESSING
 from khaos_sync.mappers.products import MappingOptions, map_stock_item
 from khaos_sync.mappers.status import DEFAULT_STAGE_STATUSES, map_order_status
 from khaos_sync.protocol.cloud.config import Endpoint, read_channel_config
@@ -19,7 +20,6 @@ from khaos_sync.protocol.cloud.statuses import read_order_status_upload
 from khaos_sync.protocol.cloud.stock import read_stock_upload
 from khaos_sync.protocol.documents.orders import MappingType, PaymentType
 from khaos_sync.protocol.errors import DocumentError
-from khaos_sync.shop.pipeline import STATUS_PROCESSING
 
 
 def sample(folder: Path, name: str) -> tuple[bytes, Format]:

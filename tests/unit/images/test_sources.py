@@ -6,8 +6,8 @@ import zipfile
 
 import pytest
 
+from khaos_sync.mappers.verify import RefusedFile
 from khaos_sync.sync.images.sources import ArchiveRefused, SourceLimits, open_source
-from khaos_sync.sync.images.verify import RefusedFile
 from tests.unit.images import pictures
 
 LIMITS = SourceLimits(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from khaos_sync.sync.images.verify import ImageLimits, RefusedFile, verify_image
+from khaos_sync.mappers.verify import ImageLimits, RefusedFile, verify_image
 from tests.unit.images import pictures
 
 LIMITS = ImageLimits(max_file_bytes=2_000_000, max_pixels=4_000_000)

@@ -6,17 +6,17 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from khaos_sync.protocol.documents.stock import StockItem, iter_stock_items
-from khaos_sync.sync.catalogue.importer import DOCUMENT_KEY, CatalogueImporter, Progress
+from khaos_sync.sync.catalogue.importer import DOCUMENT_KEY, CatalogueImporter
 from khaos_sync.sync.core.backend import khaos_backend
-from khaos_sync.sync.core.locks import flow_lock
 from khaos_sync.sync.core.models import FailedItem, Flow, SyncRun
-from khaos_sync.sync.core.runs import recorded_run
+from khaos_sync.sync.core.progress import Progress
+from khaos_sync.sync.core.runs import locked_run
 
 
 def sync_catalogue_once(
     *, full: bool = False, url: str | None = None, progress: Progress | None = None
 ) -> SyncRun:
-    with flow_lock(Flow.CATALOGUE), recorded_run(Flow.CATALOGUE) as recorder:
+    with locked_run(Flow.CATALOGUE) as recorder:
         with khaos_backend(url) as client:
             CatalogueImporter(client, recorder).run_from_khaos(full=full, progress=progress)
     return SyncRun.objects.get(pk=recorder.run.pk)
@@ -24,7 +24,7 @@ def sync_catalogue_once(
 
 def retry_failed_item(failed: FailedItem) -> None:
     """Fetch the item again by its code; a failed chunk is replayed from its document."""
-    with flow_lock(Flow.CATALOGUE), recorded_run(Flow.CATALOGUE) as recorder:
+    with locked_run(Flow.CATALOGUE) as recorder:
         if failed.key.startswith(DOCUMENT_KEY):
             items = iter_stock_items(failed.payload.encode("utf-8"))
             CatalogueImporter(None, recorder).run_from_items(items)
@@ -34,7 +34,7 @@ def retry_failed_item(failed: FailedItem) -> None:
 
 
 def import_stock_files(paths: Sequence[Path], progress: Progress | None = None) -> SyncRun:
-    with flow_lock(Flow.CATALOGUE), recorded_run(Flow.CATALOGUE) as recorder:
+    with locked_run(Flow.CATALOGUE) as recorder:
         recorder.summary["files"] = [str(p) for p in paths]
         CatalogueImporter(None, recorder).run_from_items(last_file_wins(paths), progress)
     return SyncRun.objects.get(pk=recorder.run.pk)

@@ -7,10 +7,9 @@ so one bad item is logged and skipped without rolling back the others.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -24,13 +23,15 @@ from khaos_sync.mappers.categories import Memberships, category_specs, membershi
 from khaos_sync.mappers.products import MappingOptions, ProductSpec, map_stock_item
 from khaos_sync.protocol.documents.stock import StockItem
 from khaos_sync.protocol.results import StockListEntry
-from khaos_sync.shop.search import index_updates_paused
 from khaos_sync.store import catalogue as store
 from khaos_sync.store.categories import sync_categories
+from khaos_sync.store.search import index_updates_paused
 from khaos_sync.store.search_index import reindex_products
 from khaos_sync.store.sites import web_partners
 from khaos_sync.sync.catalogue.models import ProductBinding
 from khaos_sync.sync.core.cursors import advance_cursor, read_cursor
+from khaos_sync.sync.core.payloads import raw_payload
+from khaos_sync.sync.core.progress import Progress
 from khaos_sync.sync.core.runs import RunRecorder, resolve_failures
 
 log = logging.getLogger(__name__)
@@ -46,9 +47,6 @@ class Group:
 
     item: StockItem
     specs: list[ProductSpec]
-
-
-Progress = Callable[[int], None]
 
 
 def mapping_options() -> MappingOptions:
@@ -284,4 +282,4 @@ def item_key(item: StockItem) -> str:
 
 
 def raw_item(item: StockItem) -> str:
-    return json.dumps(asdict(item), default=str, ensure_ascii=False)
+    return raw_payload(item)

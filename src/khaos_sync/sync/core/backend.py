@@ -55,7 +55,7 @@ def status_write_due(outcome: str) -> bool:
 
 def remember_call(operation: str, seconds: float, outcome: str) -> None:
     """Write the call into the shared connection row (kept across restarts and processes)."""
-    from khaos_sync.dashboard.models import KhaosConnection
+    from khaos_sync.sync.core.models import KhaosConnection
 
     now = timezone.now()
     values: dict[str, object] = {

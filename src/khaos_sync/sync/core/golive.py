@@ -21,7 +21,7 @@ def writes_allowed() -> bool:
 
 
 def dry_run() -> bool:
-    from khaos_sync.dashboard.models import GoLive
+    from khaos_sync.sync.core.models import GoLive
 
     row = GoLive.objects.filter(pk=1).first()
     if row is None:
@@ -30,7 +30,7 @@ def dry_run() -> bool:
 
 
 def set_dry_run(on: bool, *, by: str) -> None:
-    from khaos_sync.dashboard.models import GoLive
+    from khaos_sync.sync.core.models import GoLive
 
     GoLive.objects.update_or_create(pk=1, defaults={"dry_run": on, "changed_by": by})
     log.warning("go-live switch changed", extra={"dry_run": on, "changed_by": by})

@@ -144,7 +144,7 @@ def failed_item_metrics() -> Iterator[Metric]:
 
 
 def connection_metrics() -> Iterator[Metric]:
-    from khaos_sync.dashboard.models import KhaosConnection
+    from khaos_sync.sync.core.models import KhaosConnection
 
     row = KhaosConnection.objects.filter(pk=1).first()
     up = GaugeMetricFamily("khaos_sync_khaos_up", "1 when the latest Khaos call went through")

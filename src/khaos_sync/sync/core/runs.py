@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from khaos_sync.sync.core.locks import holder_id
+from khaos_sync.sync.core.locks import flow_lock, holder_id
 from khaos_sync.sync.core.models import FailedItem, SyncRun
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,26 @@ class RunRecorder:
 
     def call_made(self, n: int = 1) -> None:
         self.khaos_calls += n
+
+    def add(self, name: str, n: int = 1) -> None:
+        """Add to a count kept in the run's summary (orders seen, alerts opened…)."""
+        current = self.summary.get(name, 0)
+        self.summary[name] = (current if isinstance(current, int) else 0) + n
+
+    def add_seconds(self, name: str, seconds: float) -> None:
+        """Add to a time kept in the run's summary: where a run's time goes."""
+        current = self.summary.get(name, 0.0)
+        total = (current if isinstance(current, int | float) else 0.0) + seconds
+        self.summary[name] = round(total, 3)
+
+    @contextmanager
+    def timed(self, name: str) -> Iterator[None]:
+        """Time the block into the summary's ``name`` (seconds, added up over the run)."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.add_seconds(name, time.perf_counter() - started)
 
     def fail(self, key: str, payload: str | bytes, error: BaseException) -> FailedItem:
         """Log a failed item for replay; the run goes on with the next one."""
@@ -76,6 +97,13 @@ def resolve_failures(flow: str, keys: list[str]) -> int:
         .exclude(state=FailedItem.State.RESOLVED)
         .update(state=FailedItem.State.RESOLVED, updated_at=timezone.now())
     )
+
+
+@contextmanager
+def locked_run(flow: str) -> Iterator[RunRecorder]:
+    """The usual shape of a flow's run: hold its lease, record the run, yield the recorder."""
+    with flow_lock(flow), recorded_run(flow) as recorder:
+        yield recorder
 
 
 @contextmanager

@@ -12,6 +12,7 @@ class CustomersSyncConfig(AppConfig):
     def ready(self) -> None:
         from khaos_sync.config import ConfigError
         from khaos_sync.mappers.customers import check_opt_in_statuses
+        from khaos_sync.sync.core.permissions import IMPORT_CUSTOMERS
         from khaos_sync.sync.core.registry import FlowSpec, register_flow
         from khaos_sync.sync.customers.flow import import_customers_once, retry_failed_item
         from khaos_sync.sync.customers.password_reset import with_imported_accounts
@@ -25,8 +26,12 @@ class CustomersSyncConfig(AppConfig):
                 name="customers",
                 label="Customer import",
                 run_once=import_customers_once,
-                interval=None,
-                retry=retry_failed_item,
+                retry=retry_failed_item,  # never scheduled: run by a person, once
+                order=60,
+                urls="khaos_sync.sync.customers.urls",
+                navigation=(("Customer import", "khaos-customers:imports"),),
+                # Import reports hold e-mail and postal addresses: only for those who import.
+                view_permission=IMPORT_CUSTOMERS,
             )
         )
         # Imported accounts have no usable password, which Django's reset form ignores;

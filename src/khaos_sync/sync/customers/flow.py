@@ -15,12 +15,12 @@ from khaos_sync.protocol.documents.customers import iter_customers
 from khaos_sync.sync.core.backend import khaos_backend
 from khaos_sync.sync.core.locks import flow_lock
 from khaos_sync.sync.core.models import FailedItem, Flow
-from khaos_sync.sync.core.runs import recorded_run, resolve_failures
+from khaos_sync.sync.core.progress import Progress
+from khaos_sync.sync.core.runs import locked_run, recorded_run, resolve_failures
 from khaos_sync.sync.customers.importer import (
     CHUNK_KEY,
     Batching,
     CustomerImporter,
-    Progress,
     requested_codes,
 )
 from khaos_sync.sync.customers.models import CustomerImport, CustomerImportEntry
@@ -178,7 +178,7 @@ def retry_failed_item(failed: FailedItem) -> None:
     or replay the document of a chunk that could not be read."""
     report = Report(dry_run=False, forced=True, company_classes=[], started_at=timezone.now())
     options = import_options()
-    with flow_lock(Flow.CUSTOMERS), recorded_run(Flow.CUSTOMERS) as recorder:
+    with locked_run(Flow.CUSTOMERS) as recorder:
         with khaos_backend() as client:
             importer = CustomerImporter(client, report, options, batching(), recorder)
             codes = requested_codes(failed.payload)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 
 from django.db import transaction
@@ -31,13 +31,14 @@ from khaos_sync.mappers.customers import (
 from khaos_sync.protocol.documents.customers import Company
 from khaos_sync.protocol.documents.deleted import DOCUMENT_TYPE_COMPANY, DeletedEntry
 from khaos_sync.store.customers import Outcome, Plan, apply_batch, plan_batch
+from khaos_sync.sync.core.payloads import raw_payload
+from khaos_sync.sync.core.progress import Progress
 from khaos_sync.sync.core.runs import RunRecorder, resolve_failures
 from khaos_sync.sync.customers.report import Entry, Report
 
 log = logging.getLogger(__name__)
 
 FLOW = "customers"
-Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
@@ -265,4 +266,4 @@ EXPORT_REQUEST = "customers codes="
 
 
 def raw_company(company: Company) -> str:
-    return json.dumps(asdict(company), default=str, ensure_ascii=False)
+    return raw_payload(company)

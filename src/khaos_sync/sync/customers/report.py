@@ -5,14 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from khaos_sync.files import private_dir, private_file
+from khaos_sync.files import atomic_write, private_dir
 from khaos_sync.mappers.customers import REASON_LABELS, Reason
 
 CSV_COLUMNS = ("company_code", "company_id", "email", "outcome", "reason", "detail")
@@ -97,12 +96,6 @@ def write_report(report: Report, directory: Path, stem: str) -> tuple[Path, Path
     """``<stem>.json`` and ``<stem>.csv`` in ``directory``, each written whole or not at all."""
     private_dir(directory)
     json_path, csv_path = directory / f"{stem}.json", directory / f"{stem}.csv"
-    write_atomically(json_path, report.as_json())
-    write_atomically(csv_path, report.as_csv())
+    atomic_write(json_path, report.as_json())
+    atomic_write(csv_path, report.as_csv())
     return json_path, csv_path
-
-
-def write_atomically(path: Path, text: str) -> None:
-    partial = private_file(path.with_name(path.name + ".partial"))
-    partial.write_text(text, encoding="utf-8", newline="")
-    os.replace(partial, path)

@@ -10,22 +10,21 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 
 from khaos_sync.mappers.images import ImageIndex, ImageTarget, Placement, file_key
+from khaos_sync.mappers.verify import ImageLimits, RefusedFile, VerifiedImage, verify_image
 from khaos_sync.store import images as store
 from khaos_sync.sync.catalogue.models import ProductBinding
+from khaos_sync.sync.core.progress import Progress
 from khaos_sync.sync.core.runs import RunRecorder, resolve_failures
 from khaos_sync.sync.images.report import ImportReport
 from khaos_sync.sync.images.sources import ImageSource, SourceEntry, SourceLimits
-from khaos_sync.sync.images.verify import ImageLimits, RefusedFile, VerifiedImage, verify_image
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int], None]
 OWNED = "images"
 COUNTED_AS = {
     store.CREATED: "created",

@@ -14,7 +14,6 @@ import logging
 import threading
 import time
 import traceback
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -25,14 +24,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from khaos_sync.files import private_dir
+from khaos_sync.mappers.verify import RefusedFile
 from khaos_sync.sync.core.locks import holder_id, release, renew, try_acquire
 from khaos_sync.sync.core.models import Flow
+from khaos_sync.sync.core.progress import Progress
 from khaos_sync.sync.core.runs import RunRecorder, recorded_run
 from khaos_sync.sync.images.importer import ImageImporter, source_limits
 from khaos_sync.sync.images.models import ImageImportJob
 from khaos_sync.sync.images.report import PAGE, ImportReport, write_report
 from khaos_sync.sync.images.sources import open_source
-from khaos_sync.sync.images.verify import RefusedFile
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def wait_for_lease(holder: str, patience: timedelta) -> bool:
 
 def run_job(
     job_id: int,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
     *,
     patience: timedelta = timedelta(hours=1),
 ) -> ImageImportJob:
@@ -96,7 +96,7 @@ def run_job(
     return ImageImportJob.objects.get(pk=job_id)
 
 
-def execute(job: ImageImportJob, holder: str, progress: Callable[[int], None] | None) -> None:
+def execute(job: ImageImportJob, holder: str, progress: Progress | None) -> None:
     report = ImportReport(source=job.label)
     try:
         with recorded_run(Flow.IMAGES) as recorder:
@@ -137,7 +137,7 @@ class Tracker:
         job: ImageImportJob,
         report: ImportReport,
         holder: str,
-        progress: Callable[[int], None] | None,
+        progress: Progress | None,
     ) -> None:
         self.job, self.report, self.holder, self.progress = job, report, holder, progress
         self.processed = 0

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -12,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 
-from khaos_sync.files import private_dir
+from khaos_sync.files import atomic_write, private_dir
 
 # The job row (and so the dashboard page) keeps this many entries of each list;
 # the JSON file in the data dir keeps them all.
@@ -77,14 +75,5 @@ def reports_dir() -> Path:
 
 def write_report(report: ImportReport, name: str) -> Path:
     """Write the full report as JSON, atomically, and return its path."""
-    folder = private_dir(reports_dir())
-    target = folder / f"{name}.json"
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".part-")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(report.as_dict(), stream, indent=2, ensure_ascii=False)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
+    target = private_dir(reports_dir()) / f"{name}.json"
+    return atomic_write(target, json.dumps(report.as_dict(), indent=2, ensure_ascii=False))

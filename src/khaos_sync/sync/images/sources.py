@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from khaos_sync.sync.images.verify import RefusedFile
+from khaos_sync.mappers.verify import RefusedFile
 
 CHUNK = 1 << 16
 # Tiny files can have absurd ratios without being dangerous; judge from here on.

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.apps import AppConfig
 
 
@@ -9,12 +7,12 @@ class OrdersSyncConfig(AppConfig):
     verbose_name = "Khaos orders"
 
     def ready(self) -> None:
-        from django.conf import settings
         from django.db.models.signals import post_save
         from oscar.apps.checkout.signals import post_checkout
         from oscar.apps.order.signals import order_placed
         from oscar.core.loading import get_model
 
+        from khaos_sync.sync.core.permissions import OPERATE
         from khaos_sync.sync.core.registry import FlowSpec, register_flow
         from khaos_sync.sync.orders import outbox
         from khaos_sync.sync.orders.flow import export_orders_once, retry_failed_item
@@ -29,7 +27,11 @@ class OrdersSyncConfig(AppConfig):
                 name="orders",
                 label="Order export",
                 run_once=export_orders_once,
-                interval=timedelta(seconds=settings.KHAOS_SYNC["orders"]["poll_seconds"]),
+                interval_key="orders.poll_seconds",
                 retry=retry_failed_item,
+                order=30,  # orders before their status
+                urls="khaos_sync.sync.orders.urls",
+                navigation=(("Order export", "khaos-orders:list"),),
+                permissions={"retry": OPERATE, "bulk-retry": OPERATE},
             )
         )

@@ -504,7 +504,7 @@ class OrderExporter:
         return bool(updated)
 
     def _tally(self, outcome: str) -> None:
-        self.recorder.summary[outcome] = int(self.recorder.summary.get(outcome, 0)) + 1  # type: ignore[call-overload]
+        self.recorder.add(outcome)
 
 
 def _with_msg(found: KhaosOrder, msg: str) -> KhaosOrder:

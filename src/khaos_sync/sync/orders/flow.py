@@ -15,6 +15,7 @@ from django.utils import timezone
 from khaos_sync.backends.base import KhaosBackend
 from khaos_sync.sync.core.backend import khaos_backend
 from khaos_sync.sync.core.models import FailedItem, Flow, SyncRun
+from khaos_sync.sync.core.progress import Progress
 from khaos_sync.sync.core.runs import recorded_run
 from khaos_sync.sync.orders import wake
 from khaos_sync.sync.orders.claim import LeaseKeeper, claim_due, due_filter, new_holder
@@ -35,7 +36,7 @@ def export_orders_once(
     client: KhaosBackend | None = None,
     max_batches: int | None = None,
     stop: threading.Event | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
 ) -> SyncRun | None:
     """Send every order that is due now, batch by batch; None when there was nothing to do."""
     config = orders_config()

@@ -1,7 +1,4 @@
-from datetime import timedelta
-
 from django.apps import AppConfig
-from django.conf import settings
 
 
 class StatusSyncConfig(AppConfig):
@@ -18,7 +15,9 @@ class StatusSyncConfig(AppConfig):
                 name="status",
                 label="Order status",
                 run_once=sync_status_once,
-                interval=timedelta(minutes=settings.KHAOS_SYNC["status"]["interval_minutes"]),
+                interval_key="status.interval_minutes",
                 retry=retry_failed_item,
+                order=40,
+                urls="khaos_sync.sync.status.urls",
             )
         )

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from khaos_sync.sync.core.backend import khaos_backend
-from khaos_sync.sync.core.locks import flow_lock
 from khaos_sync.sync.core.models import FailedItem, Flow, SyncRun
-from khaos_sync.sync.core.runs import recorded_run
+from khaos_sync.sync.core.runs import locked_run, recorded_run
 from khaos_sync.sync.status.importer import EMAIL_KEY_SUFFIX, StatusImporter
 
 
 def sync_status_once(*, url: str | None = None) -> SyncRun:
     """Apply everything Khaos changed since the last poll."""
-    with flow_lock(Flow.STATUS), recorded_run(Flow.STATUS) as recorder:
+    with locked_run(Flow.STATUS) as recorder:
         with khaos_backend(url) as client:
             StatusImporter(client, recorder).run_since_cursor()
     return SyncRun.objects.get(pk=recorder.run.pk)

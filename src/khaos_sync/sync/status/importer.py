@@ -47,9 +47,8 @@ class StatusImporter:
         self.send_emails: bool = config["dispatch_email"]
         self.handler = store.EventHandler()
         # The run's summary, written to the run row when it finishes.
-        self.tally: dict[str, int] = recorder.summary  # type: ignore[assignment]
         for name in ("orders", "unknown_orders", "forbidden", "shipments", "unmatched_items"):
-            self.tally.setdefault(name, 0)
+            recorder.add(name, 0)
 
     # --- the runs ---
 
@@ -70,7 +69,7 @@ class StatusImporter:
 
     def apply_answer(self, answer: StatusAnswer) -> None:
         changes = list(self.map_records(answer))
-        self.tally["orders"] += len(changes)
+        self.recorder.add("orders", len(changes))
         for chunk in chunked(changes, LOOKUP_CHUNK):
             self.apply_chunk(chunk, answer)
 
@@ -118,9 +117,9 @@ class StatusImporter:
             return False
         self.recorder.count("updated" if applied.changed else "unchanged")
         self.recorder.count("created", applied.shipments_created)
-        self.tally["shipments"] += applied.shipments_created
-        self.tally["unmatched_items"] += applied.unmatched_items
-        self.tally["forbidden"] += bool(applied.forbidden)
+        self.recorder.add("shipments", applied.shipments_created)
+        self.recorder.add("unmatched_items", applied.unmatched_items)
+        self.recorder.add("forbidden", bool(applied.forbidden))
         log.info(
             "order status applied",
             extra={
@@ -134,7 +133,7 @@ class StatusImporter:
         return True
 
     def unknown_order(self, change: StatusChange) -> None:
-        self.tally["unknown_orders"] += 1
+        self.recorder.add("unknown_orders", 1)
         log.info(
             "status for an order the shop does not know",
             extra={"order": change.order_number, "khaos_order": change.khaos_order_code},
@@ -162,7 +161,7 @@ class StatusImporter:
             resolve_failures(Flow.STATUS, [key])
             sent += 1
             failed_in_a_row = 0
-        self.tally["emails"] = sent
+        self.recorder.summary["emails"] = sent
 
 
 def windows(

@@ -1,7 +1,4 @@
-from datetime import timedelta
-
 from django.apps import AppConfig
-from django.conf import settings
 
 
 class StockSyncConfig(AppConfig):
@@ -18,7 +15,9 @@ class StockSyncConfig(AppConfig):
                 name="stock",
                 label="Stock levels",
                 run_once=sync_stock_once,
-                interval=timedelta(minutes=settings.KHAOS_SYNC["stock"]["interval_minutes"]),
+                interval_key="stock.interval_minutes",
                 retry=retry_failed_item,
+                order=20,
+                urls="khaos_sync.sync.stock.urls",
             )
         )

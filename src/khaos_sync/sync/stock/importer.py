@@ -7,11 +7,9 @@ bad item is logged and skipped without rolling back the others.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict
 from datetime import timedelta
 from typing import TypeVar
 
@@ -31,6 +29,8 @@ from khaos_sync.protocol.documents.stock_status import StockStatus
 from khaos_sync.store import stock as store
 from khaos_sync.store.sites import site_partner
 from khaos_sync.sync.core.cursors import advance_cursor, read_cursor
+from khaos_sync.sync.core.payloads import raw_payload
+from khaos_sync.sync.core.progress import Progress
 from khaos_sync.sync.core.runs import RunRecorder, resolve_failures
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,6 @@ FLOW = "stock"
 # Key prefix of a failure kept for a whole chunk of levels (replayed by a full refresh).
 CHUNK_KEY = "levels "
 
-Progress = Callable[[int], None]
 T = TypeVar("T")
 
 
@@ -131,8 +130,7 @@ class StockImporter:
 
     def add_seconds(self, name: str, started: float) -> None:
         # Where a run's time goes (Khaos, writing), for the run log and the benchmark.
-        spent = float(self.recorder.summary.get(name, 0.0)) + time.perf_counter() - started  # type: ignore[arg-type]
-        self.recorder.summary[name] = round(spent, 3)
+        self.recorder.add_seconds(name, time.perf_counter() - started)
 
     # --- applying ---
 
@@ -201,9 +199,7 @@ class StockImporter:
         alerts = store.refresh_stock_alerts(written.record_ids, timezone.now())
         store.reindex_flipped(written.flipped_browse_ids)
         self.totals.unbound.extend(written.unbound)
-        self.recorder.summary["alerts_opened"] = (
-            int(self.recorder.summary.get("alerts_opened", 0)) + alerts  # type: ignore[call-overload]
-        )
+        self.recorder.add("alerts_opened", alerts)
 
     def finish(self) -> None:
         self.recorder.summary["not_in_shop"] = len(self.totals.unbound)
@@ -219,8 +215,8 @@ def entry_key(entry: StockStatus) -> str:
 
 
 def raw_entries(entries: Sequence[StockStatus]) -> str:
-    return json.dumps([asdict(e) for e in entries], default=str, ensure_ascii=False)
+    return raw_payload(entries)
 
 
 def raw_item(item: ItemStock) -> str:
-    return json.dumps(asdict(item), default=str, ensure_ascii=False)
+    return raw_payload(item)

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.catalogue.abstract_models import AbstractProduct
 
+from khaos_sync.mappers.products import is_shown
+
 
 class ProductTag(models.Model):
     """A label shown on products and usable for filtering, e.g. "Author: Tolkien"."""
@@ -24,11 +26,6 @@ class ProductTag(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-def is_shown(published: bool, khaos_deleted: bool) -> bool:
-    """Listed in the shop: a person published it and Khaos has not deleted it."""
-    return published and not khaos_deleted
 
 
 class Product(AbstractProduct):
