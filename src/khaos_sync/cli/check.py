@@ -217,7 +217,8 @@ def check(url: str | None) -> None:
     setup_django()
     from django.conf import settings
 
-    from khaos_sync.cli.check_cloud import CLOUD, check_cloud, transport
+    from khaos_sync.cli.check_cloud import check_cloud
+    from khaos_sync.cloud.channel import CLOUD, transport
     from khaos_sync.sync.core.backend import khaos_backend
 
     if transport(settings.KHAOS_SYNC) == CLOUD:

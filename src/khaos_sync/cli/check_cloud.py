@@ -10,43 +10,12 @@ build the URLs from, HTTPS for Basic auth.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import click
 
 from khaos_sync.cli.check import Verdict, payment_verdict, print_table
-
-SOAP = "soap"
-CLOUD = "cloud"
-
-
-def transport(config: Mapping[str, Any]) -> str:
-    """``[khaos] transport``, "soap" when the key is absent."""
-    return str(config.get("khaos", {}).get("transport") or SOAP).lower()
-
-
-@dataclass(frozen=True)
-class ChannelSettings:
-    """What a person types into the channel's settings in Khaos Control Cloud."""
-
-    config_url: str
-    username: str
-    site_url_set: bool
-
-
-def channel_settings(config: Mapping[str, Any], site_url: str) -> ChannelSettings:
-    from django.urls import reverse
-
-    cloud = config["cloud"]
-    ext = str(cloud["format"]).lower()
-    path = reverse("khaos-cloud:channel-config", kwargs={"ext": ext})
-    base = site_url.rstrip("/")
-    return ChannelSettings(
-        config_url=(base or "https://<your shop>") + path,
-        username=str(cloud["username"]),
-        site_url_set=bool(base),
-    )
+from khaos_sync.cloud.channel import ChannelSettings, channel_settings
 
 
 def cloud_verdicts(config: Mapping[str, Any], site_url: str) -> list[Verdict]:

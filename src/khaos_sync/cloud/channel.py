@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -57,3 +58,33 @@ def entries(request: HttpRequest) -> list[EndpointEntry]:
         )
         for route in ROUTES
     ]
+
+
+SOAP = "soap"
+CLOUD = "cloud"
+
+
+def transport(config: Mapping[str, Any]) -> str:
+    """``[khaos] transport``, "soap" when the key is absent."""
+    return str(config.get("khaos", {}).get("transport") or SOAP).lower()
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    """What a person types into the channel's settings in Khaos Control Cloud."""
+
+    config_url: str
+    username: str
+    site_url_set: bool
+
+
+def channel_settings(config: Mapping[str, Any], site_url: str) -> ChannelSettings:
+    cloud = config["cloud"]
+    ext = str(cloud["format"]).lower()
+    path = reverse("khaos-cloud:channel-config", kwargs={"ext": ext})
+    base = site_url.rstrip("/")
+    return ChannelSettings(
+        config_url=(base or "https://<your shop>") + path,
+        username=str(cloud["username"]),
+        site_url_set=bool(base),
+    )

@@ -71,7 +71,7 @@ class ChannelView(TemplateView):
     template_name = "khaos/cloud/channel.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from khaos_sync.cli.check_cloud import channel_settings, transport
+        from khaos_sync.cloud.channel import channel_settings, transport
 
         config = settings.KHAOS_SYNC
         return super().get_context_data(

@@ -64,7 +64,7 @@ def test_failures_kept_under_soap_operation_names_are_renamed_for_their_retries(
 
     from khaos_sync.sync.customers.importer import requested_codes
 
-    migration = importlib.import_module("khaos_sync.sync.core.migrations.0003_domain_failure_keys")
+    migration = importlib.import_module("khaos_sync.sync.core.migrations.0004_domain_failure_keys")
     FailedItem.objects.create(flow="stock", key="ExportStockStatus A1…A9", error="x")
     FailedItem.objects.create(flow="catalogue", key="ExportStock B1…B2", error="x")
     FailedItem.objects.create(

@@ -34,6 +34,6 @@ def backwards(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("khaos_core", "0002_run_holder_and_interrupted")]
+    dependencies = [("khaos_core", "0003_flow_names_and_operational_state")]
 
     operations = [migrations.RunPython(forwards, backwards)]
