@@ -7,6 +7,7 @@ tests that only need a shop that is set up take a copy of this one.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -29,14 +30,31 @@ def cli_env(data_dir: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def set_up_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir after ``khaos-sync init --no-input``; copy it, never change it."""
-    data_dir = tmp_path_factory.mktemp("set-up-shop") / "data"
+    """A data dir after ``khaos-sync init --no-input``; copy it, never change it.
+
+    Parallel workers share one: the first to need it sets it up, holding a lock the
+    others wait on (the folder above a worker's own is the whole run's).
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    data_dir = root / "set-up-shop" / "data"
+    with open(root / "set-up-shop.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (data_dir.parent / "done").exists():
+            shutil.rmtree(data_dir.parent, ignore_errors=True)
+            data_dir.parent.mkdir()
+            initialise(data_dir)
+            (data_dir.parent / "done").touch()
+    return data_dir
+
+
+def initialise(data_dir: Path) -> None:
     env = {**cli_env(data_dir), "KHAOS_SYNC_ADMIN_PASSWORD": ADMIN_PASSWORD}
     result = subprocess.run(
         [*KHAOS_SYNC, "init", "--no-input"], env=env, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    return data_dir
 
 
 def copy_set_up_shop(template: Path, data_dir: Path) -> Path:

@@ -16,6 +16,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # The checkout pays with django-payments' test provider (docs/payments.md).
 os.environ.setdefault("KHAOS_SYNC_PAYMENTS_PROVIDER", "dummy")
 
-from khaos_sync.shop.settings import *  # noqa: F403
+from khaos_sync.shop.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
