@@ -118,18 +118,14 @@ def apply_specs(specs: Sequence[ProductSpec], ctx: CatalogueContext) -> BatchRes
     """Apply a batch of specs (parents before their variants). Call inside a transaction."""
     now = timezone.now()
     result = BatchResult()
-    bindings = {
-        b.stock_id: b
-        for b in ProductBinding.objects.filter(stock_id__in=[s.stock_id for s in specs])
-    }
-    changed = [
-        s
-        for s in specs
-        if bindings.get(s.stock_id) is None or bindings[s.stock_id].synced_hash != s.fingerprint
-    ]
+    changed = changed_specs(specs)
     result.unchanged = len(specs) - len(changed)
     if not changed:
         return result
+    bindings = {
+        b.stock_id: b
+        for b in ProductBinding.objects.filter(stock_id__in=[s.stock_id for s in changed])
+    }
     was_public = set(
         ProductBinding.objects.filter(
             stock_id__in=[s.stock_id for s in changed], product__is_public=True
@@ -159,6 +155,19 @@ def apply_specs(specs: Sequence[ProductSpec], ctx: CatalogueContext) -> BatchRes
     ]
     result.changed_stock_ids = [s.stock_id for s in changed]
     return result
+
+
+def changed_specs(specs: Sequence[ProductSpec]) -> list[ProductSpec]:
+    """Specs whose content hash differs from the one their binding stored (or new ones).
+
+    Only the hashes are read: an unchanged item costs no binding object.
+    """
+    stored = dict(
+        ProductBinding.objects.filter(stock_id__in=[s.stock_id for s in specs]).values_list(
+            "stock_id", "synced_hash"
+        )
+    )
+    return [s for s in specs if stored.get(s.stock_id) != s.fingerprint]
 
 
 def resolve_products(
