@@ -12,13 +12,19 @@ the peak resident set size of:
   its small cap);
 - ``status_whole`` / ``status_streamed``: the same for an ExportStockStatus
   answer of the same size, read whole (``export_stock_status()``, as the level
-  sync did) and streamed (``export_stock_status_entries()``).
+  sync did) and streamed (``export_stock_status_entries()``);
+- ``list_whole`` / ``list_streamed``: a GetStockList answer of ``--list-items``
+  entries, array inline, decoded whole (``StockList.from_wire(call(...))``, as
+  ``get_stock_list()`` did) and streamed (``iter_stock_list()`` into a list, as
+  the sync's "changed items" does); ``list_multiref_*`` the same answer with
+  every entry a multi-reference element.
 
 Each figure is reported with the process's baseline (imports, no call)
 subtracted and as a multiple of the answer size. Run with ``PYTHONPATH=src``:
 
     python benchmarks/bench_soap_memory.py --mb 200
     python benchmarks/bench_soap_memory.py --mb 500 --json
+    python benchmarks/bench_soap_memory.py --list-only --list-items 50000
 """
 
 from __future__ import annotations
@@ -30,12 +36,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_stock_parse import write_stock_document
+
+from khaos_sync.protocol.results import StockList, StockListEntry
+from khaos_sync.protocol.soap.envelope import encode_response
 
 HEAD = (
     '<?xml version="1.0" encoding="utf-8"?>\n'
@@ -47,6 +57,13 @@ HEAD = (
 )
 TAIL = "</return></NS1:{op}Response></SOAP-ENV:Body></SOAP-ENV:Envelope>"
 CASES = ("baseline", "whole", "streamed", "get_version", "status_whole", "status_streamed")
+LIST_CASES = (
+    "baseline",
+    "list_whole",
+    "list_streamed",
+    "list_multiref_whole",
+    "list_multiref_streamed",
+)
 
 SERVER = """
 import shutil, sys
@@ -59,7 +76,8 @@ class Handler(BaseHTTPRequestHandler):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         action = self.headers.get("SOAPAction", "")
         name = action.strip('"').rsplit("#", 1)[-1]
-        body = folder / f"{name}.xml"
+        variant = self.path.partition("?")[2]
+        body = folder / (f"{name}-{variant}.xml" if variant else f"{name}.xml")
         self.send_response(200)
         self.send_header("Content-Type", "text/xml; charset=utf-8")
         self.send_header("Content-Length", str(body.stat().st_size))
@@ -84,7 +102,10 @@ from khaos_sync.protocol.client import KhaosClient
 from khaos_sync.protocol.documents.stock import iter_stock_items
 from khaos_sync.protocol.documents.stock_status import iter_stock_status
 from khaos_sync.protocol.errors import ProtocolError
+from khaos_sync.protocol.results import StockList
 case, url = sys.argv[1], sys.argv[2]
+if case.startswith("list_multiref"):
+    url += "?multiref"
 items = 0
 started = time.perf_counter()
 with KhaosClient(url, timeout=600, max_response_bytes=4 << 30) as client:
@@ -104,6 +125,10 @@ with KhaosClient(url, timeout=600, max_response_bytes=4 << 30) as client:
     elif case == "status_streamed":
         for _ in client.export_stock_status_entries():
             items += 1
+    elif case in ("list_whole", "list_multiref_whole"):
+        items = len(StockList.from_wire(client.call("GetStockList")).entries)
+    elif case in ("list_streamed", "list_multiref_streamed"):
+        items = len(list(client.iter_stock_list()))
     elif case == "get_version":
         try:
             client.get_version()
@@ -144,6 +169,26 @@ def write_status_document(path: Path, size: int) -> None:
         out.write("</STOCK_STATUS>\n")
 
 
+def write_stock_list(folder: Path, entries: int) -> int:
+    """GetStockList answers of ``entries`` entries: inline, and every entry by reference."""
+    listing = StockList(
+        count=entries,
+        entries=tuple(
+            StockListEntry(
+                stock_code=f"CODE{n:07d}",
+                other_ref=f"REF{n}",
+                stock_desc=f"Stock item number {n}, with a description of usual length",
+                parent_code=f"CODE{n - n % 4:07d}" if n % 4 else "",
+                last_updated=datetime(2024, 1, 1) + timedelta(minutes=n),
+            )
+            for n in range(entries)
+        ),
+    )
+    for arrays, name in (("inline", "GetStockList.xml"), ("multiref", "GetStockList-multiref.xml")):
+        (folder / name).write_bytes(encode_response("GetStockList", listing, arrays=arrays))
+    return (folder / "GetStockList.xml").stat().st_size
+
+
 def measure(case: str, url: str) -> tuple[int, int, float]:
     done = subprocess.run(
         [sys.executable, "-c", MEASURE, case, url], capture_output=True, text=True, check=True
@@ -155,18 +200,31 @@ def measure(case: str, url: str) -> tuple[int, int, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--mb", type=int, default=200, help="answer size in MB")
+    parser.add_argument("--list-items", type=int, default=50_000, help="GetStockList entries")
+    parser.add_argument("--list-only", action="store_true", help="only the GetStockList cases")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--write-list", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.write_list:
+        write_stock_list(args.write_list, args.list_items)
+        return
     with tempfile.TemporaryDirectory(prefix="bench-soap-") as tmp:
         folder = Path(tmp)
-        document = folder / "stock.xml"
-        write_stock_document(document, args.mb * 1_000_000 * 10 // 12)  # escaping adds ~20%
-        size = write_answer(folder, "ExportStock", document)
-        write_answer(folder, "GetVersion", document)
-        document.unlink()
-        write_status_document(document, args.mb * 1_000_000 * 10 // 12)
-        write_answer(folder, "ExportStockStatus", document)
-        document.unlink()
+        size = 0 if args.list_only else write_answers(folder, args.mb)
+        # Written by another process: building the answers here would raise this
+        # process's peak RSS, which the measuring processes inherit across exec.
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--write-list",
+                str(folder),
+                "--list-items",
+                str(args.list_items),
+            ],
+            check=True,
+        )
+        list_size = (folder / "GetStockList.xml").stat().st_size
         server = subprocess.Popen(
             [sys.executable, "-c", SERVER, str(folder)], stdout=subprocess.PIPE, text=True
         )
@@ -174,14 +232,31 @@ def main() -> None:
             assert server.stdout is not None
             url = f"http://127.0.0.1:{server.stdout.readline().strip()}/soap/IKosWeb"
             time.sleep(0.2)
-            results = {case: measure(case, url) for case in CASES}
+            if not args.list_only:
+                results = {case: measure(case, url) for case in CASES}
+                report(size, results, as_json=args.json, title="ExportStock, escaped KSDXML")
+            results = {case: measure(case, url) for case in LIST_CASES}
+            report(list_size, results, as_json=args.json, title="GetStockList, inline array")
         finally:
             server.terminate()
             server.wait()
-    report(size, results, as_json=args.json)
 
 
-def report(size: int, results: dict[str, tuple[int, int, float]], *, as_json: bool) -> None:
+def write_answers(folder: Path, mb: int) -> int:
+    document = folder / "stock.xml"
+    write_stock_document(document, mb * 1_000_000 * 10 // 12)  # escaping adds ~20%
+    size = write_answer(folder, "ExportStock", document)
+    write_answer(folder, "GetVersion", document)
+    document.unlink()
+    write_status_document(document, mb * 1_000_000 * 10 // 12)
+    write_answer(folder, "ExportStockStatus", document)
+    document.unlink()
+    return size
+
+
+def report(
+    size: int, results: dict[str, tuple[int, int, float]], *, as_json: bool, title: str
+) -> None:
     baseline = results["baseline"][0]
     rows = {
         case: {
@@ -194,15 +269,19 @@ def report(size: int, results: dict[str, tuple[int, int, float]], *, as_json: bo
         for case, (peak, items, seconds) in results.items()
     }
     if as_json:
-        print(json.dumps({"answer_mb": round(size / 1e6, 1), "cases": rows}, indent=2))
+        print(
+            json.dumps(
+                {"answer": title, "answer_mb": round(size / 1e6, 1), "cases": rows}, indent=2
+            )
+        )
         return
-    print(f"answer: {size / 1e6:.1f} MB (ExportStock, escaped KSDXML in an rpc/encoded string)")
+    print(f"answer: {size / 1e6:.1f} MB ({title})")
     print(
-        f"{'case':<12} {'peak RSS MB':>12} {'above base MB':>14} {'x answer':>9} {'items':>8} {'s':>7}"
+        f"{'case':<22} {'peak RSS MB':>12} {'above base MB':>14} {'x answer':>9} {'items':>8} {'s':>7}"
     )
     for case, row in rows.items():
         print(
-            f"{case:<12} {row['peak_rss_mb']:>12} {row['above_baseline_mb']:>14} "
+            f"{case:<22} {row['peak_rss_mb']:>12} {row['above_baseline_mb']:>14} "
             f"{row['times_answer']:>9} {row['items']:>8} {row['seconds']:>7}"
         )
 

@@ -146,11 +146,13 @@ class SoapBackend:
 
     def changed_items(self, since: datetime | None, change: Change) -> list[StockListEntry]:
         self.counted()
-        listing = self.client.get_stock_list(
-            date_type=DATE_TYPES[change],
-            date_value=EVERYTHING_SINCE if since is None else khaos_local(since),
+        # Streamed: a whole catalogue's list never sits in memory as an answer or a tree.
+        return list(
+            self.client.iter_stock_list(
+                date_type=DATE_TYPES[change],
+                date_value=EVERYTHING_SINCE if since is None else khaos_local(since),
+            )
         )
-        return list(listing.entries)
 
     def item_details(
         self, codes: Sequence[str], chunk_size: int, progress: Progress | None = None

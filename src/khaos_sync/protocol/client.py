@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final
+from typing import Any, Final, Protocol, TypeVar
 
 import httpx
 
@@ -37,6 +37,7 @@ from khaos_sync.protocol.results import (
     OrderImportResult,
     SiteList,
     StockList,
+    StockListEntry,
     StockPotential,
 )
 from khaos_sync.protocol.soap.envelope import (
@@ -46,6 +47,7 @@ from khaos_sync.protocol.soap.envelope import (
     find_fault,
 )
 from khaos_sync.protocol.soap.operations import Operation, get_operation
+from khaos_sync.protocol.soap.stock_list import StockListAnswer
 from khaos_sync.protocol.soap.streaming import KeptText, StringAnswer
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,17 @@ OUTCOME_PROTOCOL: Final = "protocol"
 OUTCOME_ERROR: Final = "error"
 
 DateLike = date  # a datetime is a date too
+
+_Piece = TypeVar("_Piece", covariant=True)
+
+
+class _Answer(Protocol[_Piece]):
+    """A push reader of one answer: what each chunk completed, then the rest."""
+
+    def feed(self, chunk: bytes) -> list[_Piece]: ...
+
+    def finish(self) -> list[_Piece]: ...
+
 
 # Calls whose answer is a handful of values: a larger answer is a wrong
 # endpoint or a hostile one, and must not cost memory to find out.
@@ -213,7 +226,7 @@ class KhaosClient:
         # Unwrapped while it arrives: neither the raw answer nor a tree of it is
         # ever held, only the string itself (once as bytes, briefly twice).
         data = bytearray()
-        for piece in self._stream(definition, body, timeout):
+        for piece in self._stream(definition, body, timeout, StringAnswer(definition.name)):
             data += piece
         return data.decode("utf-8")
 
@@ -232,16 +245,26 @@ class KhaosClient:
         sent = {name: value for name, value in params.items() if value is not None}
         log.debug("Khaos %s(%s), streamed", definition.name, _loggable(definition, sent))
         with self._reported(definition.name):
-            yield from self._stream(definition, encode_request(definition.name, sent), timeout)
+            yield from self._stream(
+                definition,
+                encode_request(definition.name, sent),
+                timeout,
+                StringAnswer(definition.name),
+            )
 
-    def _stream(self, definition: Operation, body: bytes, timeout: float | None) -> Iterator[bytes]:
+    def _stream(
+        self,
+        definition: Operation,
+        body: bytes,
+        timeout: float | None,
+        answer: _Answer[_Piece],
+    ) -> Iterator[_Piece]:
         limit = self._cap(definition)
         try:
             with self._open(definition, body, timeout) as response:
                 if response.status_code != 200:
                     data = self._read_body(response, limit)
                     raise _http_error(definition, response.status_code, data)
-                answer = StringAnswer(definition.name)
                 for chunk in self._chunks(response, limit):
                     yield from answer.feed(chunk)
                 yield from answer.finish()
@@ -325,15 +348,48 @@ class KhaosClient:
         timeout: float | None = None,
     ) -> StockList:
         """Codes changed since ``date_value`` (DateType 0 edit, 1 launch, 2 movement)."""
-        return StockList.from_wire(
-            self.call(
-                "GetStockList",
-                timeout=timeout,
-                DateType=date_type,
-                DateValue=date_value,
-                StockItemType=stock_item_type,
+        answer = StockListAnswer()
+        entries = tuple(self._stock_list(answer, date_type, date_value, stock_item_type, timeout))
+        count = len(entries) if answer.count is None else answer.count
+        return StockList(count=count, entries=entries)
+
+    def iter_stock_list(
+        self,
+        *,
+        date_type: int | None = None,
+        date_value: DateLike | None = None,
+        stock_item_type: int | None = None,
+        timeout: float | None = None,
+    ) -> Iterator[StockListEntry]:
+        """GetStockList's entries one at a time while the answer arrives.
+
+        Neither the raw answer nor a tree of it is held, however long the list;
+        errors are those of :meth:`get_stock_list`, raised while iterating.
+        """
+        return self._stock_list(StockListAnswer(), date_type, date_value, stock_item_type, timeout)
+
+    def _stock_list(
+        self,
+        answer: StockListAnswer,
+        date_type: int | None,
+        date_value: DateLike | None,
+        stock_item_type: int | None,
+        timeout: float | None,
+    ) -> Iterator[StockListEntry]:
+        definition = get_operation("GetStockList")
+        sent = {
+            name: value
+            for name, value in (
+                ("DateType", date_type),
+                ("DateValue", date_value),
+                ("StockItemType", stock_item_type),
             )
-        )
+            if value is not None
+        }
+        log.debug("Khaos %s(%s), streamed", definition.name, _loggable(definition, sent))
+        with self._reported(definition.name):
+            body = encode_request(definition.name, sent)
+            yield from self._stream(definition, body, timeout, answer)
 
     def get_stock_list_compressed(
         self,
