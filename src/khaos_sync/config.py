@@ -380,6 +380,17 @@ SCHEMA: dict[str, dict[str, Key]] = {
         ),
         "dispatch_email": Key(True, as_bool, "e-mail the customer each consignment"),
     },
+    "prices": {
+        "interval_minutes": Key(60, ranged_int(1, 10080), "minutes between price list fetches"),
+        "lists": Key([], as_list, "Khaos price lists to fetch; empty = every list Khaos names"),
+        "web_list": Key("", as_str, "price list that replaces the web price for everyone"),
+        "gross_lists": Key([], as_list, "KhaosWS lists whose prices include VAT (others: net)"),
+        "rule": Key(
+            "lowest",
+            one_of("lowest", "most-specific"),
+            "when several prices apply: the lowest, or the most specific list's",
+        ),
+    },
 }
 
 

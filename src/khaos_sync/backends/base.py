@@ -26,6 +26,7 @@ from khaos_sync.protocol.documents.customers import Company
 from khaos_sync.protocol.documents.deleted import DeletedEntry
 from khaos_sync.protocol.documents.order_status import OrderStatusEx
 from khaos_sync.protocol.documents.orders import SalesOrder
+from khaos_sync.protocol.documents.price_lists import PriceBreak
 from khaos_sync.protocol.documents.stock import StockItem
 from khaos_sync.protocol.documents.stock_status import StockStatus
 from khaos_sync.protocol.documents.web_categories import WebCategories
@@ -75,6 +76,15 @@ class StatusAnswer:
 
     records: list[OrderStatusEx]
     raw: Callable[[int], str]
+
+
+@dataclass(frozen=True)
+class PriceListAnswer:
+    """One Khaos price list: its breaks, and the document they came in (kept for replay)."""
+
+    name: str
+    breaks: list[PriceBreak]
+    document: str
 
 
 class KhaosBackend(Protocol):
@@ -148,3 +158,9 @@ class KhaosBackend(Protocol):
     def customers(
         self, codes: Sequence[str], chunk_size: int, progress: Progress | None = None
     ) -> Iterator[CustomerChunk | FetchFailure]: ...
+
+    # --- price lists ---
+
+    def price_list_names(self) -> list[str]: ...
+
+    def price_list(self, name: str) -> PriceListAnswer: ...

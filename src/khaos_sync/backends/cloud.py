@@ -20,6 +20,7 @@ from khaos_sync.backends.base import (
     Change,
     CustomerChunk,
     FetchFailure,
+    PriceListAnswer,
     Progress,
     StatusAnswer,
     TransportNotAvailable,
@@ -38,6 +39,7 @@ PUSHED = {
     "orders": "Khaos Control Cloud pulls orders from the shop (OrderDownload)",
     "statuses": "Khaos Control Cloud pushes order statuses to the shop (OrderStatusUpload)",
     "customers": "Khaos Control Cloud offers no customer export to import from",
+    "prices": "Khaos Control Cloud pushes price lists to the shop (PriceListUpload)",
     "set-up": "Khaos Control Cloud is not asked questions; see khaos-sync check",
 }
 
@@ -117,3 +119,9 @@ class CloudBackend:
         self, codes: Sequence[str], chunk_size: int, progress: Progress | None = None
     ) -> Iterator[CustomerChunk | FetchFailure]:
         self.refuse("customers")
+
+    def price_list_names(self) -> list[str]:
+        self.refuse("prices")
+
+    def price_list(self, name: str) -> PriceListAnswer:
+        self.refuse("prices")

@@ -22,6 +22,7 @@ from khaos_sync.backends.base import (
     Change,
     CustomerChunk,
     FetchFailure,
+    PriceListAnswer,
     Progress,
     StatusAnswer,
 )
@@ -34,6 +35,7 @@ from khaos_sync.protocol.documents.deleted import (
 )
 from khaos_sync.protocol.documents.order_status import OrderStatusEx, parse_order_status_ex
 from khaos_sync.protocol.documents.orders import SalesOrder, build_orders
+from khaos_sync.protocol.documents.price_lists import parse_price_lists
 from khaos_sync.protocol.documents.sop_data import SopData, parse_sop_data
 from khaos_sync.protocol.documents.stock import StockItem
 from khaos_sync.protocol.documents.stock_status import StockStatus
@@ -252,6 +254,19 @@ class SoapBackend:
         return StatusAnswer(
             parse_order_status_ex(document), lambda index: raw_status(document, index)
         )
+
+    # --- price lists ---
+
+    def price_list_names(self) -> list[str]:
+        self.counted()
+        return [name for name in self.client.get_price_lists() if name.strip()]
+
+    def price_list(self, name: str) -> PriceListAnswer:
+        # ExportPriceListEx (changed since) is not used: whether its answer says which
+        # breaks were removed is not documented, and a list is small (see docs/price-lists.md).
+        self.counted()
+        document = self.client.export_price_list(price_list=name)
+        return PriceListAnswer(name, parse_price_lists(document), document)
 
     # --- customers ---
 

@@ -11,6 +11,7 @@ SYNC_COMMANDS = {
     "stock": "khaos_sync.cli.stock:sync_stock",
     "orders": "khaos_sync.cli.orders:sync_orders",
     "status": "khaos_sync.cli.status:sync_status",
+    "prices": "khaos_sync.cli.prices:sync_prices",
 }
 IMPORT_COMMANDS = {
     "stock": "khaos_sync.cli.catalogue:import_stock",
@@ -19,6 +20,7 @@ IMPORT_COMMANDS = {
 }
 DUMP_COMMANDS = {
     "catalogue": "khaos_sync.cli.catalogue:dump_catalogue",
+    "prices": "khaos_sync.cli.prices:dump_prices",
 }
 
 

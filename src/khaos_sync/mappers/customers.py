@@ -158,6 +158,7 @@ class CustomerSpec:
     marketing_consent: bool
     addresses: tuple[AddressSpec, ...]
     notes: tuple[str, ...] = field(default=())
+    company_class: str = ""
 
     @property
     def digest(self) -> str:
@@ -235,6 +236,7 @@ def map_company(company: Company, email: str, options: ImportOptions) -> Custome
         marketing_consent=company.mailing_status in options.opt_in_statuses,
         addresses=addresses,
         notes=notes,
+        company_class=company.company_class or "",
     )
 
 

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "khaos_sync.sync.orders.apps.OrdersSyncConfig",
     "khaos_sync.sync.status.apps.StatusSyncConfig",
     "khaos_sync.sync.images.apps.ImagesSyncConfig",
+    "khaos_sync.sync.prices.apps.PricesSyncConfig",
     "khaos_sync.cloud.apps.CloudConfig",
     "khaos_sync.dashboard.apps.KhaosDashboardConfig",
 ]

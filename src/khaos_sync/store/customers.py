@@ -193,6 +193,7 @@ def save_bindings(plans: Sequence[Plan], now: datetime) -> None:
 BINDING_FIELDS = [
     "company_code",
     "company_id",
+    "company_class",
     "synced_hash",
     "synced_at",
     "marketing_consent",
@@ -204,6 +205,7 @@ BINDING_FIELDS = [
 def fill_binding(binding: CustomerBinding, spec: CustomerSpec, now: datetime) -> None:
     binding.company_code = spec.company_code
     binding.company_id = spec.company_id
+    binding.company_class = spec.company_class
     binding.synced_hash = spec.digest
     binding.synced_at = now
     binding.marketing_consent = spec.marketing_consent

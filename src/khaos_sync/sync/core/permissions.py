@@ -10,3 +10,5 @@ OPERATE = "khaos_dashboard.operate_khaos"
 GO_LIVE = "khaos_dashboard.go_live"
 IMPORT_CUSTOMERS = "khaos_dashboard.import_customers"
 IMPORT_IMAGES = "khaos_dashboard.import_images"
+# Django's own view permission of the price list table: trade prices are commercial.
+VIEW_PRICES = "khaos_prices.view_pricelist"

@@ -18,6 +18,9 @@ class CustomerBinding(models.Model):
     )
     company_code = models.CharField(max_length=10, unique=True, null=True, blank=True)
     company_id = models.CharField(max_length=64, blank=True)
+    company_class = models.CharField(
+        max_length=64, blank=True, help_text="Khaos COMPANY_CLASS; chooses the class's price lists"
+    )
     source = models.CharField(
         max_length=20, help_text="How the link was made: order import or customer import"
     )

@@ -11,6 +11,10 @@
   ``availability.KhaosAvailability``): STATUS 4 never, 5 always, run-to-zero up
   to the level, otherwise the shop's back-order policy. Products that do not
   come from Khaos keep Oscar's "while in stock" rule.
+* Khaos price lists (``sync/prices``) replace the stock record's price where
+  they apply: the customer's own list, their company class's, the web price
+  list; a basket line is priced at its quantity, so quantity breaks apply per
+  line. The rule is in ``mappers/prices.py`` and docs/price-lists.md.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from django.core.exceptions import ObjectDoesNotExist
 from oscar.apps.partner import strategy as oscar_strategy
 from oscar.core.loading import get_class
 
+from khaos_sync.mappers.prices import Candidate
 from khaos_sync.money import split_gross
+from khaos_sync.sync.prices import resolve as price_lists
 
 FixedPrice = get_class("partner.prices", "FixedPrice")
 UnavailablePrice = get_class("partner.prices", "Unavailable")
@@ -106,6 +112,46 @@ def sell_rules(binding, level: int):  # type: ignore[no-untyped-def]
 
 
 class KhaosStrategy(oscar_strategy.Structured):
+    def __init__(self, request=None, user=None):  # type: ignore[no-untyped-def]
+        super().__init__(request)
+        if self.user is None and user is not None and user.is_authenticated:
+            self.user = user
+        self._customer: price_lists.Customer | None = None
+        self._list_prices: dict[str, list[Candidate]] = {}
+
+    def customer(self) -> price_lists.Customer:
+        if self._customer is None:
+            self._customer = price_lists.customer_of(self.user)
+        return self._customer
+
+    def list_prices(self, product):  # type: ignore[no-untyped-def]
+        """The price list entries for this product that apply to this customer (cached)."""
+        binding = khaos_binding(product)
+        if binding is None or not binding.stock_code:
+            return []
+        code = binding.stock_code
+        if code not in self._list_prices:
+            self._list_prices[code] = price_lists.candidates(code, self.customer())
+        return self._list_prices[code]
+
+    def list_price(self, product, stockrecord, quantity=1):  # type: ignore[no-untyped-def]
+        """The price list price for ``quantity`` and where it comes from; None: no list applies."""
+        found = self.list_prices(product)
+        if not found or stockrecord is None or stockrecord.price is None:
+            return None
+        rate = vat_rate_of(product)
+        return price_lists.resolve(found, quantity, rate, Decimal(stockrecord.price))
+
+    def fetch_for_line(self, line, stockrecord=None):  # type: ignore[no-untyped-def]
+        info = self.fetch_for_product(line.product)
+        if line.quantity and line.quantity > 1 and self.list_prices(line.product):
+            # Quantity breaks: the whole line is priced at its quantity.
+            price = self.pricing_policy(line.product, info.stockrecord, line.quantity)
+            return PurchaseInfo(
+                price=price, availability=info.availability, stockrecord=info.stockrecord
+            )
+        return info
+
     def stockrecords_of(self, product):  # type: ignore[no-untyped-def]
         # .all() uses prefetched rows when the caller prefetched them.
         return list(product.stockrecords.all())
@@ -147,10 +193,13 @@ class KhaosStrategy(oscar_strategy.Structured):
                 return Available()
         return Unavailable()
 
-    def pricing_policy(self, product, stockrecord):  # type: ignore[no-untyped-def]
+    def pricing_policy(self, product, stockrecord, quantity=1):  # type: ignore[no-untyped-def]
         if stockrecord is None or stockrecord.price is None:
             return UnavailablePrice()
-        net, tax = split_gross(Decimal(stockrecord.price), vat_rate_of(product))
+        rate = vat_rate_of(product)
+        resolved = self.list_price(product, stockrecord, quantity)
+        gross = Decimal(stockrecord.price) if resolved is None else resolved.unit_gross
+        net, tax = split_gross(gross, rate)
         return FixedPrice(currency=stockrecord.price_currency, excl_tax=net, tax=tax)
 
     def parent_pricing_policy(self, product, children_stock):  # type: ignore[no-untyped-def]
@@ -166,4 +215,4 @@ class KhaosStrategy(oscar_strategy.Structured):
 
 class Selector:
     def strategy(self, request=None, user=None, **kwargs):  # type: ignore[no-untyped-def]
-        return KhaosStrategy(request)
+        return KhaosStrategy(request, user)

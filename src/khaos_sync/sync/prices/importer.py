@@ -1,0 +1,135 @@
+"""The price list importer: list names → each list (ExportPriceList) → entries → store.
+
+Each list is fetched and written on its own: a list Khaos cannot send, or a
+break the shop cannot price, is a failed item with the list's document kept
+for replay, and the other lists still land. An unchanged list writes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.utils import timezone
+
+from khaos_sync.backends.base import KhaosBackend, PriceListAnswer
+from khaos_sync.mappers.prices import EntrySpec, PriceRuleError, entry_from_break
+from khaos_sync.protocol.documents.price_lists import PriceBreak
+from khaos_sync.protocol.errors import KhaosError
+from khaos_sync.store.prices import PriceListSpec, remove_price_lists_except, save_price_list
+from khaos_sync.sync.core.models import FailedItem
+from khaos_sync.sync.core.runs import RunRecorder, resolve_failures
+from khaos_sync.sync.prices.models import PriceList, PriceListAssignment
+
+log = logging.getLogger(__name__)
+
+FLOW = "prices"
+ENTRY_SEPARATOR = " / "  # failed item key of one break: "<list> / <stock code>"
+
+
+class PriceListImporter:
+    def __init__(self, backend: KhaosBackend, recorder: RunRecorder) -> None:
+        self.backend = backend
+        backend.on_request = recorder.call_made
+        self.recorder = recorder
+        config = settings.KHAOS_SYNC["prices"]
+        self.wanted: list[str] = list(config["lists"])
+        self.web_list: str = config["web_list"]
+        self.gross_lists = {name.lower() for name in config["gross_lists"]}
+        for name in ("lists", "entries", "stock_type_breaks", "removed"):
+            recorder.add(name, 0)
+
+    def run(self, names: Iterable[str] | None = None) -> None:
+        """Fetch the named lists, or every list (and drop those Khaos no longer has)."""
+        everything = names is None
+        chosen = list(names) if names is not None else self.list_names()
+        clean = []
+        for name in chosen:
+            if self.import_list(name):
+                clean.append(name)
+        if everything:
+            self.recorder.add("removed", remove_price_lists_except(chosen, PriceList.Source.SOAP))
+        resolve_failures(FLOW, [*clean, *self.entry_keys(clean)])
+
+    def list_names(self) -> list[str]:
+        names = self.wanted or self.backend.price_list_names()
+        if self.web_list and self.web_list.lower() not in {n.lower() for n in names}:
+            names = [*names, self.web_list]
+        return list(dict.fromkeys(names))
+
+    def import_list(self, name: str) -> bool:
+        """True when the whole list went in."""
+        try:
+            answer = self.backend.price_list(name)
+        except KhaosError as exc:
+            if not exc.retryable:
+                self.recorder.fail(name, "", exc)
+                return False
+            raise
+        self.recorder.add("lists")
+        spec, clean = self.spec_of(answer)
+        self.recorder.add("entries", len(spec.entries))
+        if save_price_list(spec, timezone.now()):
+            self.recorder.count("updated")
+        else:
+            self.recorder.count("unchanged")
+        return clean
+
+    def spec_of(self, answer: PriceListAnswer) -> tuple[PriceListSpec, bool]:
+        entries: list[EntrySpec] = []
+        clean = True
+        for price_break in answer.breaks:
+            if price_break.stock_code is None:
+                # Breaks by stock type: the shop does not keep Khaos's stock types.
+                self.recorder.add("stock_type_breaks")
+                continue
+            try:
+                entries.append(entry_of(price_break))
+            except PriceRuleError as exc:
+                clean = False
+                key = f"{answer.name}{ENTRY_SEPARATOR}{price_break.stock_code}"
+                self.recorder.fail(key, answer.document, exc)
+        spec = PriceListSpec(
+            name=answer.name,
+            source=PriceList.Source.SOAP,
+            is_net=answer.name.lower() not in self.gross_lists,
+            assignments=tuple(self.assignments(answer)),
+            entries=tuple(entries),
+        )
+        return spec, clean
+
+    def assignments(self, answer: PriceListAnswer) -> list[tuple[str, str]]:
+        found: list[tuple[str, str]] = []
+        if self.web_list and answer.name.lower() == self.web_list.lower():
+            found.append((PriceListAssignment.Kind.WEB, ""))
+        for price_break in answer.breaks:
+            if price_break.company_code:
+                found.append((PriceListAssignment.Kind.CUSTOMER, price_break.company_code))
+            elif price_break.company_class:
+                found.append((PriceListAssignment.Kind.CLASS, price_break.company_class))
+        return found
+
+    @staticmethod
+    def entry_keys(names: list[str]) -> list[str]:
+        prefixes = tuple(f"{name}{ENTRY_SEPARATOR}" for name in names)
+        if not prefixes:
+            return []
+        pending = FailedItem.objects.filter(flow=FLOW).exclude(state=FailedItem.State.RESOLVED)
+        keys = pending.values_list("key", flat=True)
+        return [key for key in keys if key.startswith(prefixes)]
+
+
+def entry_of(price_break: PriceBreak) -> EntrySpec:
+    return entry_from_break(
+        price_break.stock_code,
+        price_break.qty_start,
+        price_break.qty_end,
+        price_break.amount_value,
+        price_break.discount_value,
+        price_break.mark_up,
+    )
+
+
+def list_name_of_key(key: str) -> str:
+    return key.split(ENTRY_SEPARATOR, 1)[0]
