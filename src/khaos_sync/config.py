@@ -201,6 +201,14 @@ def uda_modes(name: str, value: Any) -> dict[str, str]:
     return dict(value)
 
 
+def text_table(name: str, value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(v, str) and v.strip() for v in value.values()
+    ):
+        raise ConfigError(f'{name} must be a table of names like {{ "Trade Prices" = "Trade" }}')
+    return {str(k): v.strip() for k, v in value.items()}
+
+
 DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
 
 
@@ -385,6 +393,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "lists": Key([], as_list, "Khaos price lists to fetch; empty = every list Khaos names"),
         "web_list": Key("", as_str, "price list that replaces the web price for everyone"),
         "gross_lists": Key([], as_list, "KhaosWS lists whose prices include VAT (others: net)"),
+        "list_classes": Key(
+            {}, text_table, "price list -> Khaos company class it is also for (cloud lists)"
+        ),
         "rule": Key(
             "lowest",
             one_of("lowest", "most-specific"),

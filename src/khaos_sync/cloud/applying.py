@@ -33,6 +33,7 @@ from khaos_sync.protocol.cloud.statuses import CloudStatus, read_order_status_up
 from khaos_sync.protocol.cloud.stock import StockUpload, read_stock_upload
 from khaos_sync.protocol.documents.stock_status import StockStatus
 from khaos_sync.store import stock as stock_store
+from khaos_sync.store.prices import save_price_list
 from khaos_sync.store.sites import site_partner
 from khaos_sync.sync.catalogue.importer import CatalogueImporter
 from khaos_sync.sync.catalogue.models import ProductBinding
@@ -40,6 +41,7 @@ from khaos_sync.sync.core.models import Flow
 from khaos_sync.sync.core.runs import RunRecorder, recorded_run
 from khaos_sync.sync.orders.exporter import bind_customer
 from khaos_sync.sync.orders.models import OrderExport
+from khaos_sync.sync.prices.importer import spec_from_upload
 from khaos_sync.sync.status.importer import StatusImporter
 from khaos_sync.sync.stock.importer import StockImporter, raw_entries
 from khaos_sync.sync.stock.importer import entry_key as level_key
@@ -251,7 +253,18 @@ def apply_price_lists(push: CloudPush, lists: list[PriceList]) -> dict[str, Any]
                 price_list_id=price_list.price_list_id, defaults={**values, "updated_at": now}
             )
             changed += 1
-    return {"lists": len(lists), "changed": changed}
+        refused = [store_price_list(price_list, now) for price_list in lists]
+    result: dict[str, Any] = {"lists": len(lists), "changed": changed}
+    if any(refused):
+        result["refused"] = [reason for reasons in refused for reason in reasons]
+    return result
+
+
+def store_price_list(price_list: PriceList, now: Any) -> list[str]:
+    """The list as the shop prices from it (a repeat push writes nothing); the entries refused."""
+    spec, refused = spec_from_upload(price_list)
+    save_price_list(spec, now)
+    return refused
 
 
 def _jsonable(value: Any) -> Any:

@@ -14,7 +14,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from khaos_sync.backends.base import KhaosBackend, PriceListAnswer
-from khaos_sync.mappers.prices import EntrySpec, PriceRuleError, entry_from_break
+from khaos_sync.mappers.prices import (
+    EntrySpec,
+    PriceRuleError,
+    entry_from_break,
+    entry_from_upload,
+)
+from khaos_sync.protocol.cloud.price_lists import PriceList as CloudPriceList
 from khaos_sync.protocol.documents.price_lists import PriceBreak
 from khaos_sync.protocol.errors import KhaosError
 from khaos_sync.store.prices import PriceListSpec, remove_price_lists_except, save_price_list
@@ -37,6 +43,7 @@ class PriceListImporter:
         self.wanted: list[str] = list(config["lists"])
         self.web_list: str = config["web_list"]
         self.gross_lists = {name.lower() for name in config["gross_lists"]}
+        self.list_classes: dict[str, str] = config["list_classes"]
         for name in ("lists", "entries", "stock_type_breaks", "removed"):
             recorder.add(name, 0)
 
@@ -100,9 +107,7 @@ class PriceListImporter:
         return spec, clean
 
     def assignments(self, answer: PriceListAnswer) -> list[tuple[str, str]]:
-        found: list[tuple[str, str]] = []
-        if self.web_list and answer.name.lower() == self.web_list.lower():
-            found.append((PriceListAssignment.Kind.WEB, ""))
+        found = configured_assignments(answer.name)
         for price_break in answer.breaks:
             if price_break.company_code:
                 found.append((PriceListAssignment.Kind.CUSTOMER, price_break.company_code))
@@ -118,6 +123,48 @@ class PriceListImporter:
         pending = FailedItem.objects.filter(flow=FLOW).exclude(state=FailedItem.State.RESOLVED)
         keys = pending.values_list("key", flat=True)
         return [key for key in keys if key.startswith(prefixes)]
+
+
+def configured_assignments(*names: str) -> list[tuple[str, str]]:
+    """What the settings assign a list to, by its name (or, for the cloud, its id)."""
+    config = settings.KHAOS_SYNC["prices"]
+    wanted = {name.lower() for name in names if name}
+    found: list[tuple[str, str]] = []
+    if config["web_list"] and config["web_list"].lower() in wanted:
+        found.append((PriceListAssignment.Kind.WEB, ""))
+    for name, company_class in config["list_classes"].items():
+        if name.lower() in wanted:
+            found.append((PriceListAssignment.Kind.CLASS, company_class))
+    return found
+
+
+def spec_from_upload(upload: CloudPriceList) -> tuple[PriceListSpec, list[str]]:
+    """A Khaos Control Cloud list as stored, and the entries refused (with why)."""
+    entries: list[EntrySpec] = []
+    refused: list[str] = []
+    for price in upload.prices:
+        try:
+            entries.append(
+                entry_from_upload(
+                    price.stock_code,
+                    price.qty_start,
+                    price.qty_end,
+                    price.price_value,
+                    price.price_type,
+                )
+            )
+        except PriceRuleError as exc:
+            refused.append(str(exc))
+    name = upload.name or f"Price list {upload.price_list_id}"
+    spec = PriceListSpec(
+        name=name,
+        source=PriceList.Source.CLOUD,
+        is_net=upload.net is not False,
+        assignments=tuple(configured_assignments(name, upload.price_list_id)),
+        entries=tuple(entries),
+        external_id=upload.price_list_id,
+    )
+    return spec, refused
 
 
 def entry_of(price_break: PriceBreak) -> EntrySpec:
