@@ -54,12 +54,17 @@ def dump_entry(
         "qty_start": entry.qty_start,
         "qty_end": entry.qty_end,
         "prices": "net" if price_list.is_net else "gross",
-        "amount": None if entry.amount is None else str(entry.amount.normalize()),
-        "discount_percent": str(entry.discount_percent.normalize()),
+        "amount": None if entry.amount is None else plain(entry.amount),
+        "discount_percent": plain(entry.discount_percent),
         # The unit price incl. VAT this entry gives in the shop, at its starting quantity;
         # null when the item is not in the shop (or has no price).
         "unit_price_incl_vat": resolved,
     }
+
+
+def plain(value: Decimal) -> str:
+    """Without trailing zeros or an exponent: 10, 7.5, 0.125."""
+    return format(value.normalize(), "f")
 
 
 def shop_items(codes: set[str]) -> dict[str, tuple[Decimal, Decimal | None]]:
