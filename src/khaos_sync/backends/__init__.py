@@ -23,7 +23,7 @@ from khaos_sync.backends.base import (
 
 # Flows that ask Khaos over KhaosWS, and flows of the cloud channel: the
 # worker's default flow set follows the transport.
-SOAP_FLOWS = frozenset({"catalogue", "stock", "orders", "status", "customers"})
+SOAP_FLOWS = frozenset({"catalogue", "stock", "orders", "status", "customers", "prices"})
 CLOUD_FLOWS = frozenset({"cloud"})
 
 
