@@ -49,8 +49,14 @@ def price_rule() -> str:
     return str(settings.KHAOS_SYNC["prices"]["rule"])
 
 
-def candidates(stock_code: str, customer: Customer) -> list[Candidate]:
-    """Every entry for this item in a list assigned to this customer, their class or the web."""
+def assigned_lists(customer: Customer) -> dict[int, str]:
+    """The lists that apply to this customer (id → customer, class or web).
+
+    Only the ``[prices] web_list`` setting assigns lists to the web, so without
+    it a visitor needs no query at all.
+    """
+    if customer == ANONYMOUS and not settings.KHAOS_SYNC["prices"]["web_list"]:
+        return {}
     wanted = Q(kind=Kind.WEB)
     if customer.company_code:
         wanted |= Q(kind=Kind.CUSTOMER, value=customer.company_code)
@@ -63,6 +69,15 @@ def candidates(stock_code: str, customer: Customer) -> list[Candidate]:
         # A list assigned several ways counts as its most specific assignment.
         if list_id not in kinds or _rank(source) < _rank(kinds[list_id]):
             kinds[list_id] = source
+    return kinds
+
+
+def candidates(
+    stock_code: str, customer: Customer, kinds: dict[int, str] | None = None
+) -> list[Candidate]:
+    """Every entry for this item in a list assigned to this customer, their class or the web."""
+    if kinds is None:
+        kinds = assigned_lists(customer)
     if not kinds:
         return []
     entries = PriceListEntry.objects.filter(

@@ -117,6 +117,7 @@ class KhaosStrategy(oscar_strategy.Structured):
         if self.user is None and user is not None and user.is_authenticated:
             self.user = user
         self._customer: price_lists.Customer | None = None
+        self._assigned: dict[int, str] | None = None
         self._list_prices: dict[str, list[Candidate]] = {}
 
     def customer(self) -> price_lists.Customer:
@@ -129,9 +130,14 @@ class KhaosStrategy(oscar_strategy.Structured):
         binding = khaos_binding(product)
         if binding is None or not binding.stock_code:
             return []
+        if self._assigned is None:
+            self._assigned = price_lists.assigned_lists(self.customer())
+        if not self._assigned:
+            return []
         code = binding.stock_code
         if code not in self._list_prices:
-            self._list_prices[code] = price_lists.candidates(code, self.customer())
+            customer = self.customer()
+            self._list_prices[code] = price_lists.candidates(code, customer, self._assigned)
         return self._list_prices[code]
 
     def list_price(self, product, stockrecord, quantity=1):  # type: ignore[no-untyped-def]
