@@ -110,6 +110,17 @@ def test_ten_in_the_basket_get_the_break_price(khaos, item, trade):
     assert nine.total_incl_tax == Decimal("75.60")  # 9 × 8.40
 
 
+def test_adding_more_of_an_item_reprices_the_whole_line_at_the_break(khaos, item, trade):
+    sync_prices_once()
+    basket = basket_of([(item, 5)], user=trade)
+    assert basket.total_incl_tax == Decimal("42.00")  # 5 × 8.40
+
+    basket.add_product(item, 5)
+
+    [line] = basket.all_lines()
+    assert line.quantity == 10 and basket.total_incl_tax == Decimal("72.00")
+
+
 def test_the_lowest_price_wins_unless_the_most_specific_rule_is_chosen(
     khaos, item, trade, settings
 ):
