@@ -75,6 +75,7 @@ def test_a_due_slot_comes_round_again_after_the_interval():
         ("stock", "interval_minutes", 7, timedelta(minutes=7)),
         ("status", "interval_minutes", 5, timedelta(minutes=5)),
         ("catalogue", "interval_minutes", 90, timedelta(minutes=90)),
+        ("prices", "interval_minutes", 45, timedelta(minutes=45)),
     ],
 )
 def test_the_worker_schedules_each_flow_by_its_own_interval_key(
