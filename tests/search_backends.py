@@ -13,12 +13,13 @@ import haystack
 import pytest
 from django.db import connection
 
-from khaos_sync.shop.settings import haystack_connections
-
 BACKENDS = ["whoosh", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
 def use_search_backend(name: str, settings) -> None:
+    # Imported here: the shop's settings module must first be loaded by the test settings.
+    from khaos_sync.shop.settings import haystack_connections
+
     if name == "postgres" and connection.vendor != "postgresql":
         pytest.skip("the PostgreSQL search backend needs DATABASE_URL=postgres://…")
     conf = haystack_connections(name, "", settings.DATA_DIR)

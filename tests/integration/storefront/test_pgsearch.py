@@ -15,6 +15,7 @@ from oscar.core.loading import get_model
 from oscar.test import factories
 
 from khaos_sync.shop.pgsearch.backend import PostgresSearchEngine
+from khaos_sync.store.search import index_updates_paused
 from khaos_sync.store.search_index import reindex_products
 from tests.search_backends import use_search_backend
 from tests.storefront_data import make_fleece
@@ -92,6 +93,28 @@ def test_catalogue_pages_list_and_sort_from_the_index(client, shop):
     assert titles == ["Fleece", "Rain Jacket"]  # from £30 and £55
     response = client.get(fleece.category.get_absolute_url())
     assert [r.object.title for r in response.context["page_obj"].object_list] == ["Fleece"]
+
+
+def test_every_sort_order_of_the_catalogue_page(client, shop):
+    def titles(sort_by: str) -> list[str]:
+        response = client.get("/catalogue/", {"sort_by": sort_by})
+        return [result.object.title for result in response.context["page_obj"].object_list]
+
+    for sort_by in ("relevancy", "rating", "newest"):
+        assert sorted(titles(sort_by)) == ["Fleece", "Rain Jacket"], sort_by
+    assert titles("newest") == ["Rain Jacket", "Fleece"]
+    assert titles("price-desc") == ["Rain Jacket", "Fleece"]
+    assert titles("title-asc") == ["Fleece", "Rain Jacket"]
+    assert titles("title-desc") == ["Rain Jacket", "Fleece"]
+
+
+def test_update_index_drops_entries_of_deleted_products(shop):
+    _, jacket = shop
+    with index_updates_paused():  # as during a sync: the index is not told
+        Product.objects.filter(pk=jacket.pk).delete()
+    assert len(SearchQuerySet().auto_query("navy")) == 2
+    call_command("update_index", remove=True, verbosity=0)
+    assert [r.object.title for r in SearchQuerySet().auto_query("navy")] == ["Fleece"]
 
 
 def test_a_product_the_sync_hides_leaves_the_index(client, shop):
