@@ -29,10 +29,16 @@ def use_search_backend(name: str, settings) -> None:
     haystack.connections.reload("default")
 
 
+def restore_search_backend(previous: dict, settings) -> None:
+    # The engine reads its options from the settings: restore them before reloading.
+    settings.HAYSTACK_CONNECTIONS = previous
+    haystack.connections.connections_info = previous
+    haystack.connections.reload("default")
+
+
 @pytest.fixture(params=BACKENDS)
 def search_backend(request, settings) -> Iterator[str]:
     previous = haystack.connections.connections_info
     use_search_backend(request.param, settings)
     yield request.param
-    haystack.connections.connections_info = previous
-    haystack.connections.reload("default")
+    restore_search_backend(previous, settings)

@@ -17,7 +17,7 @@ from oscar.test import factories
 from khaos_sync.shop.pgsearch.backend import PostgresSearchEngine
 from khaos_sync.store.search import index_updates_paused
 from khaos_sync.store.search_index import reindex_products
-from tests.search_backends import use_search_backend
+from tests.search_backends import restore_search_backend, use_search_backend
 from tests.storefront_data import make_fleece
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -29,8 +29,7 @@ def postgres_search(settings):
     previous = connections.connections_info
     use_search_backend("postgres", settings)
     yield
-    connections.connections_info = previous
-    connections.reload("default")
+    restore_search_backend(previous, settings)
 
 
 @pytest.fixture
