@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-# Simulators, the shop's Khaos configuration and a set-up data dir, shared by every suite.
-pytest_plugins = ["tests.khaos_fixtures", "tests.cli_fixtures"]
+# Simulators, the shop's Khaos configuration, a set-up data dir and the search backends,
+# shared by every suite.
+pytest_plugins = ["tests.khaos_fixtures", "tests.cli_fixtures", "tests.search_backends"]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # CI and every developer machine have the published Khaos material beside the checkout.

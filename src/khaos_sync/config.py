@@ -234,7 +234,11 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "csrf_trusted_origins": Key([], as_list),
         "database_url": Key("", as_database_url, "empty = SQLite in the data dir"),
         "time_zone": Key("Europe/London", as_str),
-        "search_backend": Key("whoosh", one_of("whoosh", "solr", "elasticsearch", "simple")),
+        "search_backend": Key(
+            "whoosh",
+            one_of("whoosh", "solr", "elasticsearch", "postgres", "simple"),
+            "postgres = an index in the shop's PostgreSQL database, shared by every server",
+        ),
         "search_url": Key("", as_url("http", "https")),
         "serve_media": Key(True, as_bool, "serve uploaded media from the app server"),
         "default_vat_rate": Key("20", as_str, "VAT % for products Khaos gave no rate"),
@@ -571,8 +575,20 @@ def check_ca_bundle(khaos: Mapping[str, Any]) -> None:
         raise ConfigError(f"khaos.ca_bundle: {path} is not a readable PEM bundle ({exc})") from None
 
 
+def check_search_backend(shop: Mapping[str, Any]) -> None:
+    """The PostgreSQL search index lives in the shop's database, so that must be PostgreSQL."""
+    if shop["search_backend"] != "postgres":
+        return
+    if urlparse(shop["database_url"]).scheme not in ("postgres", "postgresql", "pgsql"):
+        raise ConfigError(
+            'shop.search_backend "postgres" needs a PostgreSQL database: set shop.database_url '
+            "to postgres://… or choose another search backend"
+        )
+
+
 def check_rules(values: Mapping[str, Mapping[str, Any]]) -> None:
     check_secret_key(values["shop"])
+    check_search_backend(values["shop"])
     check_metrics_token(values["worker"])
     check_ca_bundle(values["khaos"])
 

@@ -41,12 +41,18 @@ def test_file_values_and_environment_overrides(tmp_path):
         ("[khaos]\ntimeout = 0\n", "khaos.timeout must be between 1"),
         ('[shop]\nsearch_backend = "lucene"\n', "shop.search_backend must be one of"),
         ('[shop]\ndatabase_url = "mysql://x"\n', "shop.database_url must start with"),
+        ('[shop]\nsearch_backend = "postgres"\n', 'search_backend "postgres" needs a PostgreSQL'),
         ("[shop\n", "not valid TOML"),
     ],
 )
 def test_bad_values_are_refused_with_a_specific_message(tmp_path, text, message):
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace(".", r"\.")):
         load(write(tmp_path, text))
+
+
+def test_the_postgres_search_backend_goes_with_a_postgres_database(tmp_path):
+    text = '[shop]\nsearch_backend = "postgres"\ndatabase_url = "postgres://shop@db/shop"\n'
+    assert load(write(tmp_path, text)).get("shop", "search_backend") == "postgres"
 
 
 def test_missing_explicit_file_is_an_error(tmp_path):

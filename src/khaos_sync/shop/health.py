@@ -26,7 +26,7 @@ def liveness(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def readiness(request: HttpRequest) -> JsonResponse:
-    problem = database_problem()
+    problem = database_problem() or search_problem()
     if problem:
         log.error("not ready", extra={"reason": problem})
         return JsonResponse({"status": "unavailable"}, status=503)
@@ -46,6 +46,26 @@ def database_problem() -> str:
             _set_up = True
     except DatabaseError as exc:
         return f"database: {exc}"
+    return ""
+
+
+def search_problem() -> str:
+    """Why the search index cannot answer ("" when it can), whichever engine is configured."""
+    from haystack import connections
+
+    try:
+        backend = connections["default"].get_backend()
+        # The PostgreSQL index reads its table; pysolr's and Elasticsearch's clients ping.
+        ping = getattr(backend, "ping", None) or getattr(
+            getattr(backend, "conn", None), "ping", None
+        )
+        if ping is not None:
+            if ping() is False:
+                return "search: the search server does not answer"
+        elif hasattr(backend, "setup"):
+            backend.setup()  # Whoosh: opens the index directory
+    except Exception as exc:  # each engine raises errors of its own
+        return f"search: {exc}"
     return ""
 
 

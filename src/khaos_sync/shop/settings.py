@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "sorl.thumbnail",
     "django_tables2",
     "khaos_sync.shop.apps.ShopConfig",
+    "khaos_sync.shop.pgsearch.apps.PgSearchConfig",
     "khaos_sync.sync.core.apps.CoreConfig",
     "khaos_sync.sync.catalogue.apps.CatalogueSyncConfig",
     "khaos_sync.sync.customers.apps.CustomersSyncConfig",
@@ -240,11 +241,14 @@ def haystack_connections(backend: str, url: str, data_dir: Path) -> dict[str, di
                 "INDEX_NAME": "khaos_sync",
             }
         }
+    if backend == "postgres":
+        # The index is a table in the shop's own database (khaos_sync.shop.pgsearch).
+        return {"default": {"ENGINE": "khaos_sync.shop.pgsearch.backend.PostgresSearchEngine"}}
     return {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 
 
 HAYSTACK_CONNECTIONS = haystack_connections(SHOP["search_backend"], SHOP["search_url"], DATA_DIR)
-if SHOP["search_backend"] in {"whoosh", "simple"}:
+if SHOP["search_backend"] in {"whoosh", "simple", "postgres"}:
     # These backends cannot facet; asking them to only fills the log with warnings.
     OSCAR_SEARCH_FACETS = {"fields": {}, "queries": {}}
 # Products change in bulk during a sync; the sync engine rebuilds the index after

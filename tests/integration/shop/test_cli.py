@@ -62,6 +62,17 @@ def test_bad_configuration_stops_with_the_key_named(fresh_env):
     assert "shop.search_backend must be one of" in result.stderr
 
 
+def test_the_postgres_search_backend_on_sqlite_is_refused_in_one_line(fresh_env):
+    fresh_env["KHAOS_SYNC_SHOP_SEARCH_BACKEND"] = "postgres"
+    fresh_env["KHAOS_SYNC_SHOP_DATABASE_URL"] = ""  # SQLite in the data dir
+    result = run(["manage", "check"], fresh_env)
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        'error: configuration: shop.search_backend "postgres" needs a PostgreSQL database: '
+        "set shop.database_url to postgres://… or choose another search backend"
+    ]
+
+
 def test_serve_answers_with_static_and_media_files(set_up_env):
     media = Path(set_up_env["KHAOS_SYNC_DATA_DIR"]) / "media" / "hello.txt"
     media.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,7 @@
-"""Searching the shop finds a product by its variants' options, SKUs and barcodes."""
+"""Searching the shop finds a product by its variants' options, SKUs and barcodes.
+
+Each test runs on the embedded Whoosh index and on the PostgreSQL index.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def fleece():
+def fleece(search_backend):
     made = make_fleece()
     call_command("rebuild_index", interactive=False, verbosity=0)
     return made
