@@ -87,3 +87,20 @@ def test_a_live_check_of_components_rebuilds_their_pack(shop: RunningSimulator) 
     live_check([code for code, _per_pack in components])
 
     assert availability(pack.code).num_available == 6
+
+
+def test_a_current_site_khaos_does_not_list_is_still_the_default(settings: Any) -> None:
+    from django.utils import timezone
+
+    from khaos_sync.protocol.results import Site as ListedSite
+    from khaos_sync.protocol.results import SiteList
+    from khaos_sync.store.sites import remember_sites
+
+    khaos = settings.KHAOS_SYNC["khaos"]
+    settings.KHAOS_SYNC = {**settings.KHAOS_SYNC, "khaos": {**khaos, "stock_sites": []}}
+    remember_sites(SiteList(sites=(ListedSite(1, "Warehouse"),), current_site_id=4), timezone.now())
+
+    sites = web_sites()
+
+    assert [site.site_id for site in sites.sites] == [1], "an all-sites export lists only site 1"
+    assert (sites.chosen, sites.default) == ([4], 4)
