@@ -8,9 +8,10 @@ import pytest
 
 from khaos_sync.simulator import RunningSimulator
 from khaos_sync.store.sites import web_sites
+from khaos_sync.sync.core.backend import khaos_backend
 from khaos_sync.sync.core.models import SyncRun
 from khaos_sync.sync.stock.flow import sync_stock_once
-from khaos_sync.sync.stock.live import apply_live_levels, fetch_within
+from khaos_sync.sync.stock.live import apply_live_levels
 from khaos_sync.sync.stock.models import KhaosSite
 
 from .test_levels import availability, site_levels, tracked_item
@@ -19,7 +20,14 @@ pytestmark = pytest.mark.django_db
 
 
 def live_check(codes: list[str]) -> None:
-    apply_live_levels(fetch_within(codes, 10.0))
+    """Khaos's live answer, written as the checkout writes it.
+
+    Asked in this thread rather than through the checkout's deadline thread: the
+    call's metrics row would wait on this test's open transaction on PostgreSQL.
+    """
+    with khaos_backend(timeout=10.0) as backend:
+        entries = backend.live_levels(codes)
+    apply_live_levels(entries)
 
 
 def test_a_pull_keeps_khaos_sites_in_their_table(shop: RunningSimulator) -> None:
