@@ -70,15 +70,19 @@ def run_one(size: int, workdir: Path) -> dict[str, float]:
     call_command("migrate", verbosity=0)
     from khaos_sync.sync.catalogue.flow import sync_catalogue_once
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     run = sync_catalogue_once(full=True, url=url)
     sync_seconds = time.perf_counter() - started
+    sync_cpu = time.process_time() - cpu_started
     rss = peak_rss_mb()
     from khaos_sync.sync.catalogue.models import ProductBinding
 
     variants = ProductBinding.objects.exclude(structure="parent").count()
+    cpu_started = time.process_time()
     documents, fetch_seconds = fetch_documents(url)
+    fetch_cpu = time.process_time() - cpu_started
     floor = measure_floor(documents, workdir)
+    floor_cpu = floor.pop("floor_cpu_s")
     sim.terminate()
     sim.wait()
     own = sync_seconds - fetch_seconds
@@ -96,6 +100,12 @@ def run_one(size: int, workdir: Path) -> dict[str, float]:
         "own_s": round(own, 2),
         **floor,
         "ratio_to_floor": round(own / floor["floor_s"], 2),
+        # CPU seconds of this process: steadier than wall time on a shared machine,
+        # and whole on SQLite (the database runs in the process), not on PostgreSQL.
+        "own_cpu_s": round(sync_cpu - fetch_cpu, 2),
+        "floor_cpu_s": round(floor_cpu, 2),
+        "cpu_ratio_to_floor": round((sync_cpu - fetch_cpu) / max(floor_cpu, 0.01), 2),
+        "load_average": os.getloadavg()[0],
     }
 
 
@@ -163,15 +173,17 @@ def fetch_documents(url: str) -> tuple[list[bytes], float]:
 def measure_floor(documents: list[bytes], workdir: Path) -> dict[str, float]:
     from lxml import etree
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for document in documents:
         etree.fromstring(document)
     parse_seconds = time.perf_counter() - started
+    parse_cpu = time.process_time() - cpu_started
     if connection_vendor() == "postgresql":
-        insert_seconds, rows_written = postgres_floor()
+        insert_seconds, rows_written, insert_cpu = postgres_floor()
     else:
-        insert_seconds, rows_written = sqlite_floor(workdir)
+        insert_seconds, rows_written, insert_cpu = sqlite_floor(workdir)
     return {
+        "floor_cpu_s": parse_cpu + insert_cpu,
         "floor_parse_s": round(parse_seconds, 2),
         "floor_insert_s": round(insert_seconds, 2),
         "floor_s": round(parse_seconds + insert_seconds, 2),
@@ -179,7 +191,7 @@ def measure_floor(documents: list[bytes], workdir: Path) -> dict[str, float]:
     }
 
 
-def sqlite_floor(workdir: Path) -> tuple[float, int]:
+def sqlite_floor(workdir: Path) -> tuple[float, int, float]:
     """Rows into a second file with the tables' own schema and indexes, the shop's pragmas."""
     source = sqlite3.connect(workdir / "shop" / "shop.sqlite3")
     target = sqlite3.connect(workdir / "floor.sqlite3", isolation_level=None)
@@ -194,26 +206,27 @@ def sqlite_floor(workdir: Path) -> tuple[float, int]:
         ):
             target.execute(sql)
     target.execute("PRAGMA foreign_keys=OFF")  # the referenced tables are not copied
-    seconds, count = 0.0, 0
+    seconds, count, cpu = 0.0, 0, 0.0
     for table in TABLES:
         rows = source.execute(f'SELECT * FROM "{table}"').fetchall()
         if not rows:
             continue
         marks = ",".join("?" * len(rows[0]))
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         target.execute("BEGIN IMMEDIATE")
         target.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)
         target.execute("COMMIT")
         seconds += time.perf_counter() - started
+        cpu += time.process_time() - cpu_started
         count += len(rows)
-    return seconds, count
+    return seconds, count, cpu
 
 
-def postgres_floor() -> tuple[float, int]:
+def postgres_floor() -> tuple[float, int, float]:
     """Rows into empty copies (LIKE … INCLUDING ALL: indexes, constraints) in a scratch schema."""
     from django.db import connection
 
-    seconds, count = 0.0, 0
+    seconds, count, cpu = 0.0, 0, 0.0
     with connection.cursor() as cursor:
         cursor.execute("DROP SCHEMA IF EXISTS bench_floor CASCADE; CREATE SCHEMA bench_floor")
         for table in TABLES:
@@ -224,13 +237,14 @@ def postgres_floor() -> tuple[float, int]:
             if not rows:
                 continue
             marks = ",".join(["%s"] * len(rows[0]))
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             with connection.cursor() as raw:
                 raw.executemany(f'INSERT INTO bench_floor."{table}" VALUES ({marks})', rows)
             seconds += time.perf_counter() - started
+            cpu += time.process_time() - cpu_started
             count += len(rows)
         cursor.execute("DROP SCHEMA bench_floor CASCADE")
-    return seconds, count
+    return seconds, count, cpu
 
 
 def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:

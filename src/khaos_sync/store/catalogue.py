@@ -75,6 +75,7 @@ class CatalogueContext:
     partners: list[Any]
     category_ids: dict[str, int]  # Khaos category id -> shop category id
     attributes: dict[str, Any] = field(default_factory=dict)
+    attribute_by_name: dict[str, Any] = field(default_factory=dict)  # Khaos name -> attribute
     # STOCK_ID -> Khaos's revision date, where the run knows it (decides code clashes).
     revised_at: dict[str, datetime] = field(default_factory=dict)
 
@@ -104,6 +105,9 @@ def load_attributes(ctx: CatalogueContext) -> None:
 
 def attribute_for(ctx: CatalogueContext, name: str) -> Any:
     """One text attribute per SCS heading or UDA name, created on first use."""
+    known = ctx.attribute_by_name.get(name)
+    if known is not None:
+        return known  # a name met before: no slug to compute again
     code = slugify(name).replace("-", "_") or "option"
     if code[0].isdigit():
         code = f"a_{code}"
@@ -111,6 +115,7 @@ def attribute_for(ctx: CatalogueContext, name: str) -> Any:
         ctx.attributes[code], _ = ProductAttribute.objects.get_or_create(
             product_class=ctx.product_class, code=code, defaults={"name": name, "type": "text"}
         )
+    ctx.attribute_by_name[name] = ctx.attributes[code]
     return ctx.attributes[code]
 
 

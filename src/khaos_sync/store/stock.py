@@ -86,6 +86,21 @@ def site_partner_ids(site_ids: Sequence[int]) -> dict[int, int]:
     return {codes[code]: found[code] for code in codes if code in found}
 
 
+def apply_levels(
+    items: Sequence[ItemStock], partner_ids: Mapping[int, int], now: datetime
+) -> LevelWrite:
+    """The one way Khaos levels reach the shop: the scheduled pull and the checkout's live check.
+
+    Writes the items' levels, then rebuilds the packs they are components of
+    (or that are among them). Call inside a transaction; the alerts follow
+    once it has committed (``refresh_stock_alerts``).
+    """
+    written = write_levels(items, partner_ids, now)
+    packs = bundles_affected(written.changed_codes, written.bundle_binding_ids)
+    written.add(refresh_bundles(packs, partner_ids, now))
+    return written
+
+
 def write_levels(
     items: Sequence[ItemStock], partner_ids: Mapping[int, int], now: datetime
 ) -> LevelWrite:

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from khaos_sync.backends.base import Change, FetchFailure, KhaosBackend
@@ -27,12 +26,13 @@ from khaos_sync.store import catalogue as store
 from khaos_sync.store.categories import sync_categories
 from khaos_sync.store.search import index_updates_paused
 from khaos_sync.store.search_index import reindex_products
-from khaos_sync.store.sites import web_partners
+from khaos_sync.store.sites import remember_sites, web_partners
 from khaos_sync.sync.catalogue.models import ProductBinding
+from khaos_sync.sync.core.batches import SplitApply
 from khaos_sync.sync.core.cursors import advance_cursor, read_cursor
 from khaos_sync.sync.core.payloads import raw_payload
 from khaos_sync.sync.core.progress import Progress
-from khaos_sync.sync.core.runs import RunRecorder, resolve_failures
+from khaos_sync.sync.core.runs import RunRecorder
 
 log = logging.getLogger(__name__)
 
@@ -108,8 +108,9 @@ class CatalogueImporter:
     def prepare(
         self, *, with_categories: bool = True
     ) -> tuple[store.CatalogueContext, Memberships]:
-        sites = self.khaos.sites() if with_categories else None
-        partners = web_partners(sites)
+        if with_categories:
+            remember_sites(self.khaos.sites(), timezone.now())
+        partners = web_partners()
         members = Memberships()
         category_ids: dict[str, int] = {}
         if with_categories:
@@ -190,9 +191,16 @@ class CatalogueImporter:
             self.note_revision(item, ctx)
             return members.of(item.stock_id, item.stock_code)
 
+        writer = SplitApply[Group, None](
+            flow="catalogue",
+            recorder=self.recorder,
+            write=lambda groups: self.write_groups(groups, ctx),
+            key=lambda group: item_key(group.item),
+            raw=lambda group: raw_item(group.item),
+        )
         with index_updates_paused():
             for batch in batched(self.groups(items, member_of), self.batch_size):
-                self.apply_batch(batch, ctx)
+                writer.apply(batch)
             self.finish()
         counts = self.recorder.counts
         if counts["failed"] and not (counts["created"] + counts["updated"] + counts["unchanged"]):
@@ -212,25 +220,8 @@ class CatalogueImporter:
             except ValueError as exc:
                 self.recorder.fail(item_key(item), raw_item(item), exc)
 
-    def apply_batch(self, batch: list[Group], ctx: store.CatalogueContext) -> None:
-        try:
-            with transaction.atomic():
-                self.write([spec for group in batch for spec in group.specs], ctx)
-        except Exception:
-            if len(batch) == 1:
-                raise
-            # Find the bad item: apply each on its own so the others still land.
-            for group in batch:
-                self.apply_group(group, ctx)
-            return
-        resolve_failures("catalogue", [item_key(g.item) for g in batch])
-
-    def apply_group(self, group: Group, ctx: store.CatalogueContext) -> None:
-        try:
-            with transaction.atomic():
-                self.write(group.specs, ctx)
-        except Exception as exc:  # any database or data error: log the item, go on
-            self.recorder.fail(item_key(group.item), raw_item(group.item), exc)
+    def write_groups(self, groups: Sequence[Group], ctx: store.CatalogueContext) -> None:
+        self.write([spec for group in groups for spec in group.specs], ctx)
 
     def write(self, specs: list[ProductSpec], ctx: store.CatalogueContext) -> None:
         result = store.apply_specs(specs, ctx)

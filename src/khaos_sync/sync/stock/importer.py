@@ -27,11 +27,12 @@ from khaos_sync.mappers.stock import (
 )
 from khaos_sync.protocol.documents.stock_status import StockStatus
 from khaos_sync.store import stock as store
-from khaos_sync.store.sites import site_partner
+from khaos_sync.store.sites import remember_sites, web_partners, web_sites
+from khaos_sync.sync.core.batches import SplitApply
 from khaos_sync.sync.core.cursors import advance_cursor, read_cursor
 from khaos_sync.sync.core.payloads import raw_payload
 from khaos_sync.sync.core.progress import Progress
-from khaos_sync.sync.core.runs import RunRecorder, resolve_failures
+from khaos_sync.sync.core.runs import RunRecorder
 
 log = logging.getLogger(__name__)
 
@@ -81,20 +82,17 @@ class StockImporter:
         self.apply(self.fetch_items(list(codes), None), all_packs=False)
 
     def load_sites(self) -> None:
-        """Khaos's sites, the ones that feed the web, and their partners."""
-        listing = self.timed(self.backend.sites)
-        self.sites = [Site(s.site_id, s.site_name) for s in listing.sites]
-        self.default_site = listing.current_site_id or (self.sites[0].site_id if self.sites else 1)
-        configured = list(settings.KHAOS_SYNC["khaos"]["stock_sites"])
-        self.chosen = configured or [self.default_site]
-        names = {site.site_id: site.name for site in self.sites}
-        for site_id in self.chosen:
-            site_partner(site_id, names.get(site_id, ""))
+        """Khaos's sites, kept for the checkout's live check; the ones that feed the web."""
+        remember_sites(self.timed(self.backend.sites), timezone.now())
+        resolved = web_sites()
+        self.sites, self.chosen, self.default_site = (
+            resolved.sites,
+            resolved.chosen,
+            resolved.default,
+        )
+        web_partners()
         self.partner_ids = store.site_partner_ids(self.chosen)
         self.recorder.summary["sites"] = self.chosen
-        # The checkout's live check resolves sites from this, without a call of its own.
-        self.recorder.summary["site_list"] = [[site.site_id, site.name] for site in self.sites]
-        self.recorder.summary["default_site"] = self.default_site
 
     def moved_codes(self) -> list[str]:
         since = read_cursor(CURSOR, buffer=self.buffer)
@@ -135,54 +133,35 @@ class StockImporter:
     # --- applying ---
 
     def apply(self, items: Iterator[ItemStock], *, all_packs: bool) -> None:
+        writer = SplitApply[ItemStock, store.LevelWrite](
+            flow=FLOW,
+            recorder=self.recorder,
+            write=self.write,
+            key=item_key,
+            raw=raw_item,
+            after=self.after_batch,
+        )
         batch: list[ItemStock] = []
         for item in items:
             batch.append(item)
             if len(batch) >= self.batch_size:
-                self.apply_batch(batch)
+                writer.apply(batch)
                 batch = []
         if batch:
-            self.apply_batch(batch)
+            writer.apply(batch)
         if all_packs:
             self.apply_packs(store.all_bundles())
         self.finish()
 
-    def apply_batch(self, batch: list[ItemStock]) -> None:
-        try:
-            with transaction.atomic():
-                written = self.write(batch)
-        except Exception:
-            if len(batch) == 1:
-                raise
-            # Find the bad item: apply each on its own so the others still land.
-            for item in batch:
-                self.apply_item(item)
-            return
-        self.after_batch(written)
-        resolve_failures(FLOW, [item.stock_code for item in batch])
-
-    def apply_item(self, item: ItemStock) -> None:
-        try:
-            with transaction.atomic():
-                written = self.write([item])
-        except Exception as exc:  # any database or data error: log the item, go on
-            self.recorder.fail(item.stock_code or item.stock_id, raw_item(item), exc)
-            return
-        self.after_batch(written)
-
-    def write(self, batch: list[ItemStock]) -> store.LevelWrite:
+    def write(self, batch: Sequence[ItemStock]) -> store.LevelWrite:
         started = time.perf_counter()
         try:
             return self.write_now(batch)
         finally:
             self.add_seconds("write_seconds", started)
 
-    def write_now(self, batch: list[ItemStock]) -> store.LevelWrite:
-        now = timezone.now()
-        written = store.write_levels(batch, self.partner_ids, now)
-        packs = store.bundles_affected(written.changed_codes, written.bundle_binding_ids)
-        written.add(store.refresh_bundles(packs, self.partner_ids, now))
-        return written
+    def write_now(self, batch: Sequence[ItemStock]) -> store.LevelWrite:
+        return store.apply_levels(batch, self.partner_ids, timezone.now())
 
     def apply_packs(self, bundle_ids: Sequence[int]) -> None:
         for start in range(0, len(bundle_ids), self.batch_size):
@@ -216,6 +195,10 @@ def entry_key(entry: StockStatus) -> str:
 
 def raw_entries(entries: Sequence[StockStatus]) -> str:
     return raw_payload(entries)
+
+
+def item_key(item: ItemStock) -> str:
+    return item.stock_code or item.stock_id
 
 
 def raw_item(item: ItemStock) -> str:

@@ -24,19 +24,16 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-from oscar.core.loading import get_model
 
 from khaos_sync.mappers.products import PARENT
-from khaos_sync.mappers.stock import Site, group_by_item, map_item_stock
+from khaos_sync.mappers.stock import group_by_item, map_item_stock
 from khaos_sync.protocol.documents.stock_status import StockStatus
 from khaos_sync.store import stock as store
+from khaos_sync.store.sites import web_sites
 from khaos_sync.sync.catalogue.models import BundleComponent, ProductBinding
 from khaos_sync.sync.core.backend import khaos_backend, transport
-from khaos_sync.sync.core.models import Flow, SyncRun
 
 log = logging.getLogger(__name__)
-
-Partner = get_model("partner", "Partner")
 
 FRESH_KEY = "khaos-stock-live:{}"
 DOWN_KEY = "khaos-stock-live:unreachable"
@@ -114,35 +111,17 @@ def fetch_within(codes: Sequence[str], budget: float) -> list[StockStatus]:
 
 
 def apply_live_levels(entries: list[StockStatus]) -> None:
-    sites, chosen, default_site = known_sites()
+    """Write the live levels as the scheduled pull writes its own, through the same path."""
+    sites = web_sites()  # Khaos's site list as the last pull kept it: no call at checkout
     items = [
-        map_item_stock(group, sites, chosen, default_site)
+        map_item_stock(group, sites.sites, sites.chosen, sites.default)
         for group in group_by_item(entries).values()
     ]
-    partner_ids = store.site_partner_ids(chosen)
+    partner_ids = store.site_partner_ids(sites.chosen)
     now = timezone.now()
     with transaction.atomic():
-        written = store.write_levels(items, partner_ids, now)
-        packs = store.bundles_affected(written.changed_codes, written.bundle_binding_ids)
-        written.add(store.refresh_bundles(packs, partner_ids, now))
+        written = store.apply_levels(items, partner_ids, now)
     store.refresh_stock_alerts(written.record_ids, now)
-
-
-def known_sites() -> tuple[list[Site], list[int], int]:
-    """Khaos's site list as the last scheduled pull saw it (no extra call at checkout)."""
-    run = (
-        SyncRun.objects.filter(flow=Flow.STOCK, summary__has_key="site_list")
-        .order_by("-started_at")
-        .first()
-    )
-    if run is not None:
-        summary = run.summary
-        sites = [Site(int(site_id), name) for site_id, name in summary["site_list"]]
-        return sites, [int(s) for s in summary["sites"]], int(summary["default_site"])
-    partners = Partner.objects.filter(code__startswith="khaos-site-").order_by("pk")
-    sites = [Site(int(p.code.rsplit("-", 1)[1]), p.name) for p in partners]
-    chosen = [site.site_id for site in sites]
-    return sites, chosen, chosen[0] if chosen else 1
 
 
 def forget_loaded_levels(basket: Any) -> None:

@@ -28,3 +28,29 @@ class ItemStock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.binding.stock_code}: {self.level} (status {self.status})"
+
+
+class KhaosSite(models.Model):
+    """One of Khaos's stock sites, as its site list last said (GetSiteList).
+
+    Written by every pull that asks Khaos for its sites, read by whatever needs
+    to know which sites feed the web without asking Khaos again (the checkout's
+    live check): ``store.sites.web_sites`` resolves them.
+    """
+
+    site_id = models.IntegerField(primary_key=True)
+    name = models.CharField(max_length=128, blank=True)
+    # Khaos's own current site: the web's site when none is configured.
+    is_current = models.BooleanField(default=False)
+    # False for a current site Khaos names but does not list: it is the default
+    # site all the same, but an all-sites export has no entry for it.
+    listed = models.BooleanField(default=True)
+    position = models.PositiveIntegerField(default=0, help_text="Order in Khaos's list")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "khaos_stock_site"
+        ordering = ("position", "site_id")
+
+    def __str__(self) -> str:
+        return f"{self.site_id}: {self.name}"
