@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from types import TracebackType
 from typing import NoReturn
 
 from khaos_sync.backends.base import (
@@ -20,6 +19,7 @@ from khaos_sync.backends.base import (
     Change,
     CustomerChunk,
     FetchFailure,
+    KhaosBackend,
     Progress,
     StatusAnswer,
     TransportNotAvailable,
@@ -42,7 +42,7 @@ PUSHED = {
 }
 
 
-class CloudBackend:
+class CloudBackend(KhaosBackend):
     """The cloud transport: every pull refuses, naming what happens instead."""
 
     transport = "cloud"
@@ -52,17 +52,6 @@ class CloudBackend:
 
     def close(self) -> None:
         return None
-
-    def __enter__(self) -> CloudBackend:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     @staticmethod
     def refuse(what: str) -> NoReturn:

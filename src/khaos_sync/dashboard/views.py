@@ -17,9 +17,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, TemplateView
 
 from khaos_sync.dashboard.forms import (
     BulkRetryForm,
@@ -36,6 +35,7 @@ from khaos_sync.sync.core.backend import khaos_client
 from khaos_sync.sync.core.models import FailedItem, FlowSchedule, KhaosConnection, SyncRun
 from khaos_sync.sync.core.registry import FLOWS
 from khaos_sync.sync.core.retry import NotRetryable, RetryOutcome, queue_for_retry, retry_item
+from khaos_sync.sync.core.views import FilteredListView, back_to
 
 PING_TIMEOUT = 10.0
 
@@ -55,20 +55,14 @@ class OverviewView(TemplateView):
         )
 
 
-class RunListView(ListView):  # type: ignore[type-arg]
+class RunListView(FilteredListView):
     template_name = "khaos/dashboard/runs.html"
     context_object_name = "runs"
-    paginate_by = 50
+    form_class = RunFilterForm
+    queryset = SyncRun.objects.order_by("-started_at")
 
-    def get_queryset(self) -> QuerySet[SyncRun]:
-        self.form = RunFilterForm(self.request.GET or None)
-        runs = SyncRun.objects.order_by("-started_at")
-        if self.form.is_valid() and self.form.cleaned_data["flow"]:
-            runs = runs.filter(flow=self.form.cleaned_data["flow"])
-        return runs
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(form=self.form, **kwargs)
+    def narrow(self, rows: QuerySet[Any], wanted: dict[str, Any]) -> QuerySet[Any]:
+        return rows.filter(flow=wanted["flow"]) if wanted.get("flow") else rows
 
 
 class RunDetailView(DetailView):  # type: ignore[type-arg]
@@ -80,26 +74,21 @@ class RunDetailView(DetailView):  # type: ignore[type-arg]
         return super().get_context_data(failures=self.object.failures.all()[:200], **kwargs)
 
 
-class FailureListView(ListView):  # type: ignore[type-arg]
+class FailureListView(FilteredListView):
+    """Open failures unless the form asks for a state (or "all")."""
+
     template_name = "khaos/dashboard/failures.html"
     context_object_name = "failures"
-    paginate_by = 50
+    form_class = FailureFilterForm
+    queryset = FailedItem.objects.order_by("-updated_at")
 
-    def get_queryset(self) -> QuerySet[FailedItem]:
-        self.form = FailureFilterForm(self.request.GET or None)
-        items = FailedItem.objects.order_by("-updated_at")
-        wanted = self.form.cleaned_data if self.form.is_valid() else {}
+    def narrow(self, rows: QuerySet[Any], wanted: dict[str, Any]) -> QuerySet[Any]:
         if wanted.get("flow"):
-            items = items.filter(flow=wanted["flow"])
+            rows = rows.filter(flow=wanted["flow"])
         state = wanted.get("state", "")
         if state == "":
-            items = items.exclude(state=FailedItem.State.RESOLVED)
-        elif state != "all":
-            items = items.filter(state=state)
-        return items
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(form=self.form, **kwargs)
+            return rows.exclude(state=FailedItem.State.RESOLVED)
+        return rows if state == "all" else rows.filter(state=state)
 
 
 class FailureDetailView(DetailView):  # type: ignore[type-arg]
@@ -145,14 +134,6 @@ class BulkRetryView(View):
             queued = queue_for_retry([item.pk for item in form.cleaned_data["ids"]])
             messages.success(request, f"{queued} item(s) queued for retry by the worker.")
         return HttpResponseRedirect(back_to(request, reverse("khaos-dashboard:failures")))
-
-
-def back_to(request: HttpRequest, fallback: str) -> str:
-    """The page the person came from, if it is on this site; the form's ``next`` is untrusted."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return fallback
 
 
 class GoLiveView(View):

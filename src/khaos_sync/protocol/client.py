@@ -21,7 +21,6 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Final, Protocol, TypeVar
 
 import httpx
@@ -149,12 +148,7 @@ class KhaosClient:
     def __enter__(self) -> KhaosClient:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     # --- the generic call ---
