@@ -14,12 +14,12 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import NoReturn
 
+from khaos_sync.backends import base
 from khaos_sync.backends.base import (
     CallCounter,
     Change,
     CustomerChunk,
     FetchFailure,
-    KhaosBackend,
     Progress,
     StatusAnswer,
     TransportNotAvailable,
@@ -42,7 +42,7 @@ PUSHED = {
 }
 
 
-class CloudBackend(KhaosBackend):
+class CloudBackend(base.KhaosBackend):
     """The cloud transport: every pull refuses, naming what happens instead."""
 
     transport = "cloud"

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -127,21 +128,25 @@ class BulkRetryView(View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = BulkRetryForm(request.POST)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                messages.error(request, " ".join(str(error) for error in errors))
-        else:
+        if form.is_valid():
             queued = queue_for_retry([item.pk for item in form.cleaned_data["ids"]])
             messages.success(request, f"{queued} item(s) queued for retry by the worker.")
+        else:
+            say_errors(request, form)
         return HttpResponseRedirect(back_to(request, reverse("khaos-dashboard:failures")))
+
+
+def say_errors(request: HttpRequest, form: Form) -> None:
+    """Each of the form's errors as a message on the page the person goes back to."""
+    for errors in form.errors.values():
+        messages.error(request, " ".join(str(error) for error in errors))
 
 
 class GoLiveView(View):
     def post(self, request: HttpRequest) -> HttpResponse:
         form = GoLiveForm(request.POST)
         if not form.is_valid():
-            for errors in form.errors.values():
-                messages.error(request, " ".join(str(error) for error in errors))
+            say_errors(request, form)
             return HttpResponseRedirect(reverse("khaos-dashboard:index") + "#golive")
         golive.set_dry_run(form.dry_run, by=request.user.get_username())
         if form.dry_run:
