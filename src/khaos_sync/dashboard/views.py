@@ -62,9 +62,6 @@ class RunListView(FilteredListView):
     form_class = RunFilterForm
     queryset = SyncRun.objects.order_by("-started_at")
 
-    def narrow(self, rows: QuerySet[Any], wanted: dict[str, Any]) -> QuerySet[Any]:
-        return rows.filter(flow=wanted["flow"]) if wanted.get("flow") else rows
-
 
 class RunDetailView(DetailView):  # type: ignore[type-arg]
     template_name = "khaos/dashboard/run.html"
@@ -84,8 +81,7 @@ class FailureListView(FilteredListView):
     queryset = FailedItem.objects.order_by("-updated_at")
 
     def narrow(self, rows: QuerySet[Any], wanted: dict[str, Any]) -> QuerySet[Any]:
-        if wanted.get("flow"):
-            rows = rows.filter(flow=wanted["flow"])
+        rows = super().narrow(rows, wanted)
         state = wanted.get("state", "")
         if state == "":
             return rows.exclude(state=FailedItem.State.RESOLVED)

@@ -20,9 +20,13 @@ class PagedListView(ListView):  # type: ignore[type-arg]
 
 
 class FilteredListView(PagedListView):
-    """A list page narrowed by a GET form (``form_class``), shown above the list as ``form``."""
+    """A list page narrowed by a GET form (``form_class``), shown above the list as ``form``.
+
+    Each field of ``by_field`` narrows the rows to those equal to its answer, if given.
+    """
 
     form_class: type[forms.Form]
+    by_field: tuple[str, ...] = ("flow",)
 
     def get_queryset(self) -> QuerySet[Any]:
         self.form = self.form_class(self.request.GET or None)
@@ -31,7 +35,8 @@ class FilteredListView(PagedListView):
 
     def narrow(self, rows: QuerySet[Any], wanted: dict[str, Any]) -> QuerySet[Any]:
         """The rows the form's valid answers ask for (``wanted`` is empty if it has none)."""
-        return rows
+        given = {name: wanted[name] for name in self.by_field if wanted.get(name)}
+        return rows.filter(**given)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(form=self.form, **kwargs)
