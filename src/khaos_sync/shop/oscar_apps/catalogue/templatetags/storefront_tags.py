@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import Any
 
 from django import template
 from django.urls import reverse
@@ -53,6 +54,12 @@ def shop_category_tree(depth: int | None = None) -> list[MenuEntry]:
             )
             entries.append(MenuEntry(category.pk, category.name, url, level))
     return entries
+
+
+@register.filter
+def ancestors(category: Any) -> list[Any]:
+    """The category's ancestors from the top down, read through the manager."""
+    return list(Category.objects.get_ancestors(category))
 
 
 @register.filter
