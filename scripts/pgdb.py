@@ -10,7 +10,13 @@ def main(action: str, admin_url: str, name: str = "") -> None:
         if action == "create":
             conn.execute(f'CREATE DATABASE "{name}"')
         elif action == "drop":
-            for db in (name, f"test_{name}"):
+            # pytest-django's own test database, one per xdist worker (test_NAME_gw0…),
+            # is dropped by pytest-django; any it could not drop goes here too.
+            workers = conn.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s",
+                (f"test_{name}_gw%",),
+            ).fetchall()
+            for db in (name, f"test_{name}", *(row[0] for row in workers)):
                 conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 
 

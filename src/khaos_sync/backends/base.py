@@ -19,8 +19,7 @@ import enum
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol
+from typing import Protocol, Self
 
 from khaos_sync.protocol.documents.customers import Company
 from khaos_sync.protocol.documents.deleted import DeletedEntry
@@ -96,14 +95,12 @@ class KhaosBackend(Protocol):
 
     def close(self) -> None: ...
 
-    def __enter__(self) -> KhaosBackend: ...
+    # The lifecycle, the same for every backend: used in a with-block, closed at its end.
+    def __enter__(self) -> Self:
+        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None: ...
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # --- set-up ---
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from types import TracebackType
 from typing import NoReturn
 
+from khaos_sync.backends import base
 from khaos_sync.backends.base import (
     CallCounter,
     Change,
@@ -44,7 +44,7 @@ PUSHED = {
 }
 
 
-class CloudBackend:
+class CloudBackend(base.KhaosBackend):
     """The cloud transport: every pull refuses, naming what happens instead."""
 
     transport = "cloud"
@@ -54,17 +54,6 @@ class CloudBackend:
 
     def close(self) -> None:
         return None
-
-    def __enter__(self) -> CloudBackend:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     @staticmethod
     def refuse(what: str) -> NoReturn:

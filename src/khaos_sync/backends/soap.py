@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
-from types import TracebackType
 from typing import TypeVar
 
 from django.utils import timezone
@@ -22,6 +21,7 @@ from khaos_sync.backends.base import (
     Change,
     CustomerChunk,
     FetchFailure,
+    KhaosBackend,
     PriceListAnswer,
     Progress,
     StatusAnswer,
@@ -90,7 +90,7 @@ def from_khaos_local(moment: datetime) -> datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
-class SoapBackend:
+class SoapBackend(KhaosBackend):
     """The shop's Khaos system reached through KhaosWS; owns one :class:`KhaosClient`."""
 
     transport = "soap"
@@ -101,17 +101,6 @@ class SoapBackend:
 
     def close(self) -> None:
         self.client.close()
-
-    def __enter__(self) -> SoapBackend:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def counted(self) -> None:
         if self.on_request is not None:

@@ -13,13 +13,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, TemplateView
 
 from khaos_sync.dashboard.forms import (
     BulkRetryForm,
@@ -36,6 +36,7 @@ from khaos_sync.sync.core.backend import khaos_client
 from khaos_sync.sync.core.models import FailedItem, FlowSchedule, KhaosConnection, SyncRun
 from khaos_sync.sync.core.registry import FLOWS
 from khaos_sync.sync.core.retry import NotRetryable, RetryOutcome, queue_for_retry, retry_item
+from khaos_sync.sync.core.views import FilteredListView, back_to
 
 PING_TIMEOUT = 10.0
 
@@ -55,20 +56,11 @@ class OverviewView(TemplateView):
         )
 
 
-class RunListView(ListView):  # type: ignore[type-arg]
+class RunListView(FilteredListView):
     template_name = "khaos/dashboard/runs.html"
     context_object_name = "runs"
-    paginate_by = 50
-
-    def get_queryset(self) -> QuerySet[SyncRun]:
-        self.form = RunFilterForm(self.request.GET or None)
-        runs = SyncRun.objects.order_by("-started_at")
-        if self.form.is_valid() and self.form.cleaned_data["flow"]:
-            runs = runs.filter(flow=self.form.cleaned_data["flow"])
-        return runs
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(form=self.form, **kwargs)
+    form_class = RunFilterForm
+    queryset = SyncRun.objects.order_by("-started_at")
 
 
 class RunDetailView(DetailView):  # type: ignore[type-arg]
@@ -80,26 +72,20 @@ class RunDetailView(DetailView):  # type: ignore[type-arg]
         return super().get_context_data(failures=self.object.failures.all()[:200], **kwargs)
 
 
-class FailureListView(ListView):  # type: ignore[type-arg]
+class FailureListView(FilteredListView):
+    """Open failures unless the form asks for a state (or "all")."""
+
     template_name = "khaos/dashboard/failures.html"
     context_object_name = "failures"
-    paginate_by = 50
+    form_class = FailureFilterForm
+    queryset = FailedItem.objects.order_by("-updated_at")
 
-    def get_queryset(self) -> QuerySet[FailedItem]:
-        self.form = FailureFilterForm(self.request.GET or None)
-        items = FailedItem.objects.order_by("-updated_at")
-        wanted = self.form.cleaned_data if self.form.is_valid() else {}
-        if wanted.get("flow"):
-            items = items.filter(flow=wanted["flow"])
+    def narrow(self, rows: QuerySet[Any], wanted: dict[str, Any]) -> QuerySet[Any]:
+        rows = super().narrow(rows, wanted)
         state = wanted.get("state", "")
         if state == "":
-            items = items.exclude(state=FailedItem.State.RESOLVED)
-        elif state != "all":
-            items = items.filter(state=state)
-        return items
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(form=self.form, **kwargs)
+            return rows.exclude(state=FailedItem.State.RESOLVED)
+        return rows if state == "all" else rows.filter(state=state)
 
 
 class FailureDetailView(DetailView):  # type: ignore[type-arg]
@@ -138,29 +124,25 @@ class BulkRetryView(View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = BulkRetryForm(request.POST)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                messages.error(request, " ".join(str(error) for error in errors))
-        else:
+        if form.is_valid():
             queued = queue_for_retry([item.pk for item in form.cleaned_data["ids"]])
             messages.success(request, f"{queued} item(s) queued for retry by the worker.")
+        else:
+            say_errors(request, form)
         return HttpResponseRedirect(back_to(request, reverse("khaos-dashboard:failures")))
 
 
-def back_to(request: HttpRequest, fallback: str) -> str:
-    """The page the person came from, if it is on this site; the form's ``next`` is untrusted."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return fallback
+def say_errors(request: HttpRequest, form: Form) -> None:
+    """Each of the form's errors as a message on the page the person goes back to."""
+    for errors in form.errors.values():
+        messages.error(request, " ".join(str(error) for error in errors))
 
 
 class GoLiveView(View):
     def post(self, request: HttpRequest) -> HttpResponse:
         form = GoLiveForm(request.POST)
         if not form.is_valid():
-            for errors in form.errors.values():
-                messages.error(request, " ".join(str(error) for error in errors))
+            say_errors(request, form)
             return HttpResponseRedirect(reverse("khaos-dashboard:index") + "#golive")
         golive.set_dry_run(form.dry_run, by=request.user.get_username())
         if form.dry_run:

@@ -21,8 +21,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Final, Protocol, TypeVar
+from typing import Any, Final, Protocol, TypedDict, TypeVar, Unpack
 
 import httpx
 
@@ -102,6 +101,48 @@ ANSWER_CAPS: Final = {
 }
 
 
+class StockListQuery(TypedDict, total=False):
+    """GetStockList's question: which codes changed, by which date, of which kind."""
+
+    date_type: int | None
+    date_value: DateLike | None
+    stock_item_type: int | None
+
+
+class StockQuery(TypedDict, total=False):
+    """Which items ExportStock describes: comma-separated codes, or those changed since."""
+
+    stock_code: str | None
+    mapping_type: int | None
+    last_updated: DateLike | None
+
+
+class StockStatusQuery(StockQuery, total=False):
+    """ExportStockStatus asks the same, at a site (None default, -1 every site)."""
+
+    site_id: int | None
+    potential_lead_time: bool | None
+
+
+# The Khaos names of the stock questions' parameters.
+WIRE_NAMES: Final = {
+    "date_type": "DateType",
+    "date_value": "DateValue",
+    "stock_item_type": "StockItemType",
+    "stock_code": "StockCode",
+    "mapping_type": "MappingType",
+    "last_updated": "LastUpdated",
+    "site_id": "SiteID",
+    "potential_lead_time": "PotentialLeadTime",
+    "compression_method": "CompressionMethod",
+}
+
+
+def wire_params(query: Mapping[str, object], **more: object) -> dict[str, object]:
+    """A question's parameters under their Khaos names."""
+    return {WIRE_NAMES[name]: value for name, value in {**query, **more}.items()}
+
+
 class TlsVerificationError(KhaosError):
     """The server's TLS certificate is not trusted; fix the CA bundle, do not retry."""
 
@@ -149,12 +190,7 @@ class KhaosClient:
     def __enter__(self) -> KhaosClient:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     # --- the generic call ---
@@ -340,52 +376,29 @@ class KhaosClient:
         return CountryList.from_wire(self.call("GetCountryList", timeout=timeout))
 
     def get_stock_list(
-        self,
-        *,
-        date_type: int | None = None,
-        date_value: DateLike | None = None,
-        stock_item_type: int | None = None,
-        timeout: float | None = None,
+        self, *, timeout: float | None = None, **query: Unpack[StockListQuery]
     ) -> StockList:
         """Codes changed since ``date_value`` (DateType 0 edit, 1 launch, 2 movement)."""
         answer = StockListAnswer()
-        entries = tuple(self._stock_list(answer, date_type, date_value, stock_item_type, timeout))
+        entries = tuple(self._stock_list(answer, query, timeout))
         count = len(entries) if answer.count is None else answer.count
         return StockList(count=count, entries=entries)
 
     def iter_stock_list(
-        self,
-        *,
-        date_type: int | None = None,
-        date_value: DateLike | None = None,
-        stock_item_type: int | None = None,
-        timeout: float | None = None,
+        self, *, timeout: float | None = None, **query: Unpack[StockListQuery]
     ) -> Iterator[StockListEntry]:
         """GetStockList's entries one at a time while the answer arrives.
 
         Neither the raw answer nor a tree of it is held, however long the list;
         errors are those of :meth:`get_stock_list`, raised while iterating.
         """
-        return self._stock_list(StockListAnswer(), date_type, date_value, stock_item_type, timeout)
+        return self._stock_list(StockListAnswer(), query, timeout)
 
     def _stock_list(
-        self,
-        answer: StockListAnswer,
-        date_type: int | None,
-        date_value: DateLike | None,
-        stock_item_type: int | None,
-        timeout: float | None,
+        self, answer: StockListAnswer, query: StockListQuery, timeout: float | None
     ) -> Iterator[StockListEntry]:
         definition = get_operation("GetStockList")
-        sent = {
-            name: value
-            for name, value in (
-                ("DateType", date_type),
-                ("DateValue", date_value),
-                ("StockItemType", stock_item_type),
-            )
-            if value is not None
-        }
+        sent = {name: value for name, value in wire_params(query).items() if value is not None}
         log.debug("Khaos %s(%s), streamed", definition.name, _loggable(definition, sent))
         with self._reported(definition.name):
             body = encode_request(definition.name, sent)
@@ -394,131 +407,63 @@ class KhaosClient:
     def get_stock_list_compressed(
         self,
         *,
-        date_type: int | None = None,
-        date_value: DateLike | None = None,
-        stock_item_type: int | None = None,
         compression_method: int = 0,
         timeout: float | None = None,
+        **query: Unpack[StockListQuery],
     ) -> CompressedResult:
+        params = wire_params(query, compression_method=compression_method)
         return CompressedResult.from_wire(
-            self.call(
-                "GetStockListCompressed",
-                timeout=timeout,
-                DateType=date_type,
-                DateValue=date_value,
-                StockItemType=stock_item_type,
-                CompressionMethod=compression_method,
-            )
+            self.call("GetStockListCompressed", timeout=timeout, **params)
         )
 
-    def export_stock(
-        self,
-        *,
-        stock_code: str | None = None,
-        mapping_type: int | None = None,
-        last_updated: DateLike | None = None,
-        timeout: float | None = None,
-    ) -> str:
+    def export_stock(self, *, timeout: float | None = None, **query: Unpack[StockQuery]) -> str:
         """KSDXMLStock for comma-separated codes, or for items changed since a date."""
-        return _str(
-            self.call(
-                "ExportStock",
-                timeout=timeout,
-                StockCode=stock_code,
-                MappingType=mapping_type,
-                LastUpdated=last_updated,
-            )
-        )
+        return _str(self.call("ExportStock", timeout=timeout, **wire_params(query)))
 
     def export_stock_items(
         self,
         *,
-        stock_code: str | None = None,
-        mapping_type: int | None = None,
-        last_updated: DateLike | None = None,
         timeout: float | None = None,
         keep: KeptText | None = None,
+        **query: Unpack[StockQuery],
     ) -> Iterator[StockItem]:
         """ExportStock's items one at a time while the answer arrives (flat memory).
 
         ``keep`` collects the first bytes of the document, for a failure's payload.
         """
-        pieces = self.stream_string(
-            "ExportStock",
-            timeout=timeout,
-            StockCode=stock_code,
-            MappingType=mapping_type,
-            LastUpdated=last_updated,
-        )
+        pieces = self.stream_string("ExportStock", timeout=timeout, **wire_params(query))
         return iter_stock_items_of_pieces(keep.through(pieces) if keep else pieces)
 
     def export_stock_compressed(
         self,
         *,
-        stock_code: str | None = None,
-        mapping_type: int | None = None,
-        last_updated: DateLike | None = None,
         compression_method: int = 0,
         timeout: float | None = None,
+        **query: Unpack[StockQuery],
     ) -> CompressedResult:
+        params = wire_params(query, compression_method=compression_method)
         return CompressedResult.from_wire(
-            self.call(
-                "ExportStockCompressed",
-                timeout=timeout,
-                StockCode=stock_code,
-                MappingType=mapping_type,
-                LastUpdated=last_updated,
-                CompressionMethod=compression_method,
-            )
+            self.call("ExportStockCompressed", timeout=timeout, **params)
         )
 
     def export_stock_status(
-        self,
-        *,
-        stock_code: str | None = None,
-        mapping_type: int | None = None,
-        last_updated: DateLike | None = None,
-        site_id: int | None = None,
-        potential_lead_time: bool | None = None,
-        timeout: float | None = None,
+        self, *, timeout: float | None = None, **query: Unpack[StockStatusQuery]
     ) -> str:
         """KSDXMLStockStatus; ``site_id`` None = default site, -1 = every site."""
-        return _str(
-            self.call(
-                "ExportStockStatus",
-                timeout=timeout,
-                StockCode=stock_code,
-                MappingType=mapping_type,
-                LastUpdated=last_updated,
-                SiteID=site_id,
-                PotentialLeadTime=potential_lead_time,
-            )
-        )
+        return _str(self.call("ExportStockStatus", timeout=timeout, **wire_params(query)))
 
     def export_stock_status_entries(
         self,
         *,
-        stock_code: str | None = None,
-        mapping_type: int | None = None,
-        last_updated: DateLike | None = None,
-        site_id: int | None = None,
-        potential_lead_time: bool | None = None,
         timeout: float | None = None,
         keep: KeptText | None = None,
+        **query: Unpack[StockStatusQuery],
     ) -> Iterator[StockStatus]:
         """ExportStockStatus's entries one at a time while the answer arrives (flat memory).
 
         ``keep`` collects the first bytes of the document, for a failure's payload.
         """
-        pieces = self.stream_string(
-            "ExportStockStatus",
-            timeout=timeout,
-            StockCode=stock_code,
-            MappingType=mapping_type,
-            LastUpdated=last_updated,
-            SiteID=site_id,
-            PotentialLeadTime=potential_lead_time,
-        )
+        pieces = self.stream_string("ExportStockStatus", timeout=timeout, **wire_params(query))
         return iter_stock_status_of_pieces(keep.through(pieces) if keep else pieces)
 
     def get_stock_potential(

@@ -14,7 +14,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import IO, Any, Final, cast
+from typing import IO, Any, Final, Literal, TypedDict, cast
 
 from lxml import etree
 
@@ -33,6 +33,31 @@ _UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml\b[^>]*\?>")
 _XML_DECLARATION_BYTES = re.compile(rb"\A<\?xml\s[^>]*\?>")
 _ROOT_START = re.compile(r"<([^\s/>]+)")
+
+
+# The options of every parser here: no entities, network, DTD, comments or
+# processing instructions, so a document can only be read, never make us fetch,
+# expand or run anything.
+Event = Literal["start", "end"]
+
+
+class Hardened(TypedDict):
+    resolve_entities: bool
+    no_network: bool
+    load_dtd: bool
+    dtd_validation: bool
+    remove_comments: bool
+    remove_pis: bool
+
+
+HARDENED: Final[Hardened] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
 
 Source = bytes | str | os.PathLike[str] | IO[bytes]
 
@@ -87,18 +112,7 @@ def iter_elements(
         reader = _GuardedReader(stream, max_bytes)
         if root is not None and reader.root_name != root:
             raise DocumentError(f"expected a document with root <{root}>, got <{reader.root_name}>")
-        context = etree.iterparse(
-            reader,
-            events=("end",),
-            tag=tag,
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            dtd_validation=False,
-            remove_comments=True,
-            remove_pis=True,
-            huge_tree=huge_tree,
-        )
+        context = etree.iterparse(reader, events=("end",), tag=tag, huge_tree=huge_tree, **HARDENED)
         checked = False
         try:
             for _event, element in context:
@@ -113,15 +127,7 @@ def iter_elements(
 
 def _parser(huge_tree: bool) -> etree.XMLParser:
     # A new parser per call: lxml parsers are not safe to share between threads.
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        remove_comments=True,
-        remove_pis=True,
-        huge_tree=huge_tree,
-    )
+    return etree.XMLParser(huge_tree=huge_tree, **HARDENED)
 
 
 def _as_bytes(data: bytes | str) -> bytes:
@@ -296,17 +302,7 @@ class _DocumentFeed:
         self._root = root
         self._head: bytes | None = b""  # None once the prolog has been checked
         self._checked = False
-        self._parser = etree.XMLPullParser(
-            events=("end",),
-            tag=tag,
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            dtd_validation=False,
-            remove_comments=True,
-            remove_pis=True,
-            huge_tree=True,
-        )
+        self._parser = pull_parser(("end",), tag=tag)
 
     def feed(self, piece: bytes) -> Iterator[etree._Element]:
         if self._head is not None:
@@ -386,16 +382,15 @@ def feed_parser(target: Any) -> etree.XMLParser:
     For reading the framing of a SOAP answer while it arrives; the caller
     checks the prolog (:func:`check_prolog_head`) before feeding it.
     """
-    return etree.XMLParser(
-        target=target,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        remove_comments=True,
-        remove_pis=True,
-        huge_tree=True,
-    )
+    return etree.XMLParser(target=target, huge_tree=True, **HARDENED)
+
+
+def pull_parser(events: tuple[Event, ...], *, tag: str | None = None) -> etree.XMLPullParser:
+    """A hardened pull parser (``feed`` bytes, then read its events) for large answers.
+
+    The caller checks the prolog (:func:`check_prolog_head`) before feeding it.
+    """
+    return etree.XMLPullParser(events=events, tag=tag, huge_tree=True, **HARDENED)
 
 
 def check_prolog_head(head: bytes, *, complete: bool) -> bool:

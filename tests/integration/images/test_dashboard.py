@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from oscar.test import factories
@@ -25,8 +26,12 @@ def staff(django_user_model):
 
 
 def zip_upload(tmp_path, entries, name="photos.zip"):
-    path = pictures.write_zip(tmp_path / name, entries)
-    return path.open("rb")
+    return upload_of(pictures.write_zip(tmp_path / name, entries))
+
+
+def upload_of(path):
+    """The file's bytes as an upload: nothing left open when the test ends."""
+    return SimpleUploadedFile(path.name, path.read_bytes(), content_type="application/zip")
 
 
 def test_only_staff_with_permission_reach_the_image_pages(client, db):
@@ -67,7 +72,7 @@ def test_an_upload_over_the_size_limit_is_refused_with_a_message(
         tmp_path / "big.zip", [("a.jpg", pictures.jpeg(size=(800, 800)))], deflate=False
     )
 
-    response = client.post(reverse(INDEX), {"archive": big.open("rb")})
+    response = client.post(reverse(INDEX), {"archive": upload_of(big)})
 
     assert response.status_code == 413
     assert "over the 4096 byte limit" in response.content.decode()
@@ -79,7 +84,7 @@ def test_an_upload_that_is_not_a_zip_is_refused(client, db, staff, tmp_path):
     fake = tmp_path / "photos.zip"
     fake.write_bytes(pictures.jpeg())
 
-    response = client.post(reverse(INDEX), {"archive": fake.open("rb")})
+    response = client.post(reverse(INDEX), {"archive": upload_of(fake)})
 
     assert response.status_code == 400
     assert "photos.zip is not a ZIP archive." in response.content.decode()

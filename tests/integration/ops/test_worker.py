@@ -18,6 +18,7 @@ from khaos_sync.sync.core.models import FlowLock, FlowSchedule, SyncRun
 from khaos_sync.worker.loop import Worker
 from khaos_sync.worker.runner import INTERRUPTED
 from tests.integration.ops.flows import failing_flow, register, sleeping_flow
+from tests.threads import closing_thread
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("test_flows")]
 
@@ -120,7 +121,7 @@ def test_a_transient_failure_is_tried_again_soon():
 
 def run_in_background(worker: Worker) -> tuple[threading.Thread, list[bool]]:
     outcome: list[bool] = []
-    thread = threading.Thread(target=lambda: outcome.append(worker.run_forever()))
+    thread = closing_thread(lambda: outcome.append(worker.run_forever()))
     thread.start()
     return thread, outcome
 

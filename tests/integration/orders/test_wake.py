@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
@@ -10,6 +9,7 @@ from django.db import connection
 
 from khaos_sync.worker.loop import Worker
 from tests.integration.orders.support import khaos_config, khaos_product, place_order, refs_in_khaos
+from tests.threads import closing_thread
 
 # Far longer than the test waits: an order that arrives was not found by polling.
 POLL_SECONDS = 3600
@@ -26,7 +26,7 @@ def test_an_order_reaches_khaos_long_before_the_poll_interval_with_an_idle_worke
     settings.KHAOS_SYNC = config
     product = khaos_product(sim)
     worker = Worker(flows=["orders"])
-    thread = threading.Thread(target=worker.run_forever, daemon=True)
+    thread = closing_thread(worker.run_forever, daemon=True)
     thread.start()
     try:
         wait_until(lambda: worker.listener is not None and worker.listener.listening.is_set())

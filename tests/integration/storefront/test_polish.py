@@ -59,6 +59,20 @@ def test_menus_leave_out_categories_with_nothing_to_show(client):
     assert fleece.category.get_absolute_url() in html_of(client, "/catalogue/")
 
 
+def test_a_subcategory_is_listed_at_its_full_path_and_its_breadcrumbs_lead_up(client):
+    fleece = make_fleece()
+    zips = type(fleece.category).objects.add_child(
+        fleece.category, {"name": "Zip Fleeces", "slug": "zip"}
+    )
+    factories.ProductCategoryFactory(product=fleece.parent, category=zips)
+
+    assert zips.get_absolute_url() in html_of(client, "/catalogue/")
+    page = html_of(client, zips.get_absolute_url())
+    crumbs = page[page.index('class="breadcrumb"') :]
+    assert f'<a href="{fleece.category.get_absolute_url()}">Knitwear &amp; Fleeces</a>' in crumbs
+    assert 'aria-current="page">Zip Fleeces</li>' in crumbs
+
+
 def test_an_ampersand_in_a_description_is_escaped_once(client):
     fleece = make_fleece()
     fleece.category.description = "<p>Knitwear &amp; fleeces for winter</p>"

@@ -11,25 +11,8 @@ from khaos_sync.protocol.results import StockList, StockListEntry
 from khaos_sync.protocol.soap.envelope import decode_response, encode_fault, encode_response
 from khaos_sync.protocol.soap.stock_list import StockListAnswer
 
-from .test_decode_response import HEAD, TAIL, response
+from .answers import DELPHI_STOCK_LIST, HEAD, TAIL, response
 
-DELPHI_MULTIREF = response(
-    "GetStockList",
-    '<return href="#1"/>',
-    '<NS2:TStockList xmlns:NS2="urn:IKosWebIntf" id="1" xsi:type="NS2:TStockList">'
-    '<Count xsi:type="xsd:int">2</Count>'
-    '<List xsi:type="SOAP-ENC:Array" SOAP-ENC:arrayType="NS2:TStockListItem[2]">'
-    '<item href="#2"/><item href="#3"/></List></NS2:TStockList>'
-    '<NS2:TStockListItem xmlns:NS2="urn:IKosWebIntf" id="2" xsi:type="NS2:TStockListItem">'
-    '<StockCode xsi:type="xsd:string">ABC</StockCode>'
-    '<OtherRef xsi:type="xsd:string"></OtherRef>'
-    '<LastUpdated xsi:type="xsd:dateTime">2024-05-01T09:30:00.000+01:00</LastUpdated>'
-    "</NS2:TStockListItem>"
-    '<NS2:TStockListItem xmlns:NS2="urn:IKosWebIntf" id="3" xsi:type="NS2:TStockListItem">'
-    '<StockCode xsi:type="xsd:string">ABC-RED</StockCode>'
-    '<ParentCode xsi:type="xsd:string">ABC</ParentCode>'
-    "</NS2:TStockListItem>",
-)
 # Axis writes every struct and the array as multiRef elements; here the
 # entries even come before the array that refers to them.
 AXIS_MULTIREF = response(
@@ -86,7 +69,7 @@ def whole(body: bytes) -> StockList:
 @pytest.mark.parametrize("size", [1, 3, 17, 4096, 1 << 20])
 @pytest.mark.parametrize(
     "body",
-    [DELPHI_MULTIREF, AXIS_MULTIREF, INLINE_BY_HAND],
+    [DELPHI_STOCK_LIST, AXIS_MULTIREF, INLINE_BY_HAND],
     ids=["delphi-multiref", "axis-multiref", "inline"],
 )
 def test_hand_written_answers_give_what_decoding_them_whole_gives(body, size):

@@ -147,10 +147,10 @@ def decode_response(
     """
     definition = get_operation(operation)
     soap_body = _soap_body(parse_envelope(body, max_bytes=max_bytes))
-    _raise_fault(soap_body)
-    response = _find_response(soap_body, definition)
-    returned = _return_element(response, definition)
-    return _Reader(soap_body).read(returned, definition.result, path=definition.name)
+    raise_fault(soap_body)
+    response = find_response(soap_body, definition)
+    returned = return_element(response, definition)
+    return Reader(soap_body).read(returned, definition.result, path=definition.name)
 
 
 def find_fault(body: bytes, *, max_bytes: int = DEFAULT_MAX_ENVELOPE_BYTES) -> SoapFault | None:
@@ -191,7 +191,7 @@ def decode_request(body: bytes, soap_action: str | None) -> SoapRequest:
         raise SoapRequestError("SOAP Body holds no method call")
     definition = _operation_for_call(call)
     _check_soap_action(soap_action, definition)
-    reader = _Reader(soap_body)
+    reader = Reader(soap_body)
     params: dict[str, Any] = dict.fromkeys(definition.param_names())
     for element in _child_elements(call):
         name = etree.QName(element).localname
@@ -379,7 +379,8 @@ def _soap_body(envelope: Any) -> Any:
     return body
 
 
-def _raise_fault(soap_body: Any) -> None:
+def raise_fault(soap_body: Any) -> None:
+    """Raise the Body's ``SOAP-ENV:Fault`` as a SoapFault, if it carries one."""
     fault = soap_body.find(_q(SOAP_ENV, "Fault"))
     if fault is not None:
         raise fault_from_element(fault)
@@ -415,7 +416,8 @@ def _detail_text(detail: Any, name: str) -> str:
     return ""
 
 
-def _find_response(soap_body: Any, definition: Operation) -> Any:
+def find_response(soap_body: Any, definition: Operation) -> Any:
+    """The operation's response element in the Body (ProtocolError if it is not there)."""
     for element in _child_elements(soap_body):
         if etree.QName(element).localname == definition.response_name:
             return element
@@ -423,7 +425,8 @@ def _find_response(soap_body: Any, definition: Operation) -> Any:
     raise ProtocolError(f"expected {definition.response_name} in the SOAP Body, found {found}")
 
 
-def _return_element(response: Any, definition: Operation) -> Any:
+def return_element(response: Any, definition: Operation) -> Any:
+    """The response's ``return`` element (or its only child, as some servers name it)."""
     children = list(_child_elements(response))
     for child in children:
         if etree.QName(child).localname == "return":
@@ -433,7 +436,7 @@ def _return_element(response: Any, definition: Operation) -> Any:
     raise ProtocolError(f"{definition.response_name} carries no return value")
 
 
-class _Reader:
+class Reader:
     """Reads values of a declared type, following ``href`` references."""
 
     def __init__(self, soap_body: Any) -> None:

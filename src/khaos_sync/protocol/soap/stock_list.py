@@ -27,13 +27,13 @@ from khaos_sync.protocol.results import StockListEntry
 from khaos_sync.protocol.soap.envelope import (
     SOAP_ENV,
     XSI,
-    _find_response,
-    _raise_fault,
-    _Reader,
-    _return_element,
+    Reader,
+    find_response,
+    raise_fault,
+    return_element,
 )
 from khaos_sync.protocol.soap.operations import STOCK_LIST_ITEM, get_operation
-from khaos_sync.protocol.xmlsafe import check_prolog_head
+from khaos_sync.protocol.xmlsafe import check_prolog_head, pull_parser
 
 _OPERATION: Final = "GetStockList"
 _ENVELOPE: Final = f"{{{SOAP_ENV}}}Envelope"
@@ -53,16 +53,7 @@ class StockListAnswer:
         self.definition = get_operation(_OPERATION)
         self.count: int | None = None
         self._head: bytearray | None = bytearray()  # None once the prolog is checked
-        self._parser = etree.XMLPullParser(
-            events=("start", "end"),
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            dtd_validation=False,
-            remove_comments=True,
-            remove_pis=True,
-            huge_tree=True,
-        )
+        self._parser = pull_parser(("start", "end"))
         self._depth = 0
         self._body: Any = None
         self._response: Any = None
@@ -214,9 +205,7 @@ class StockListAnswer:
 
     def _entry(self, element: Any) -> StockListEntry:
         index = len(self._decoded) + len(self._slots)
-        wire = _Reader(self._body).read(
-            element, STOCK_LIST_ITEM, path=f"{_OPERATION}.List[{index}]"
-        )
+        wire = Reader(self._body).read(element, STOCK_LIST_ITEM, path=f"{_OPERATION}.List[{index}]")
         return StockListEntry.from_wire(wire)
 
     def _spend(self, target: Any) -> None:
@@ -251,10 +240,10 @@ class StockListAnswer:
         body = root.find(_BODY)
         if body is None:
             raise ProtocolError("SOAP envelope has no Body")
-        _raise_fault(body)
-        response = _find_response(body, self.definition)
-        returned = _return_element(response, self.definition)
-        wire = _Reader(body).read(returned, self.definition.result, path=_OPERATION)
+        raise_fault(body)
+        response = find_response(body, self.definition)
+        returned = return_element(response, self.definition)
+        wire = Reader(body).read(returned, self.definition.result, path=_OPERATION)
         entries = self._ready()
         if not isinstance(wire, Mapping):
             return entries

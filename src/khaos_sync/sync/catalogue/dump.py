@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Prefetch
 from oscar.core.loading import get_class, get_model
 
+Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
 Selector = get_class("partner.strategy", "Selector")
@@ -15,6 +16,13 @@ Selector = get_class("partner.strategy", "Selector")
 
 def money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
+
+
+def full_name(category: Any) -> str:
+    """Oscar's ``full_name`` ("Clothing > Knitwear"), its ancestors read through the
+    manager, where treebeard 7 keeps the tree methods."""
+    names = [a.name for a in Category.objects.get_ancestors(category)] + [category.name]
+    return str(Category._full_name_separator.join(names))
 
 
 def stock_facts(product: Any, strategy: Any) -> dict[str, Any]:
@@ -42,7 +50,7 @@ def product_row(product: Any, strategy: Any = None) -> dict[str, Any]:
         "khaos_deleted": product.khaos_deleted,
         "shown": product.is_public,
         "tags": sorted(tag.name for tag in product.tags.all()),
-        "categories": sorted(c.full_name for c in product.categories.all()),
+        "categories": sorted(full_name(c) for c in product.categories.all()),
         **stock_facts(product, strategy or Selector().strategy()),
     }
 

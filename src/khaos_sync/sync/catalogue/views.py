@@ -6,32 +6,28 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
-from django.views.generic import ListView
 from oscar.core.loading import get_model
 
 from khaos_sync.sync.catalogue.models import ReviewFlag, UpstreamChange
 from khaos_sync.sync.catalogue.ownership import accept_change, dismiss_change
+from khaos_sync.sync.core.views import PagedListView, back_to
 
 Product = get_model("catalogue", "Product")
 FLAGS_SHOWN = 200
 
 
-class AwaitingReviewView(ListView):  # type: ignore[type-arg]
+class AwaitingReviewView(PagedListView):
     """Products new from Khaos that nobody has published yet."""
 
     template_name = "khaos/catalogue/review.html"
     context_object_name = "products"
-    paginate_by = 50
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return (
-            Product.objects.filter(khaos__isnull=False, published=False)
-            .exclude(structure=Product.CHILD)
-            .select_related("khaos")
-            .order_by("-date_created", "upc")
-        )
+    queryset = (
+        Product.objects.filter(khaos__isnull=False, published=False)
+        .exclude(structure=Product.CHILD)
+        .select_related("khaos")
+        .order_by("-date_created", "upc")
+    )
 
     def get_context_data(self, **kwargs):  # type: ignore[no-untyped-def]
         context = super().get_context_data(**kwargs)
@@ -43,17 +39,16 @@ class AwaitingReviewView(ListView):  # type: ignore[type-arg]
         return context
 
 
-class UpstreamChangesView(ListView):  # type: ignore[type-arg]
+class UpstreamChangesView(PagedListView):
+    """Changes Khaos made to fields a person owns, waiting to be accepted or dismissed."""
+
     template_name = "khaos/catalogue/changes.html"
     context_object_name = "changes"
-    paginate_by = 50
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return (
-            UpstreamChange.objects.filter(state=UpstreamChange.State.PENDING)
-            .select_related("binding__product")
-            .order_by("-received_at")
-        )
+    queryset = (
+        UpstreamChange.objects.filter(state=UpstreamChange.State.PENDING)
+        .select_related("binding__product")
+        .order_by("-received_at")
+    )
 
 
 class DecideChangeView(View):
@@ -68,13 +63,7 @@ class DecideChangeView(View):
         messages.success(
             request, f"Khaos change to {change.field} of {change.binding.stock_code} {self.verb}."
         )
-        return HttpResponseRedirect(self.back_to(request))
-
-    def back_to(self, request: HttpRequest) -> str:
-        target = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-            return target
-        return reverse("khaos-catalogue:changes")
+        return HttpResponseRedirect(back_to(request, reverse("khaos-catalogue:changes")))
 
 
 class DismissChangeView(DecideChangeView):

@@ -6,8 +6,8 @@ of its batch down with it: when the batch fails, each item is written again in
 a transaction of its own, the good ones land and the bad one is kept as a
 failed item (with its raw form, for a retry) while the run goes on.
 
-A batch of one that fails is not a bad item among good ones, so its error
-goes up to the run, as it did when each importer carried its own copy of this.
+:class:`SplitOnFailure` is the mechanism, with callbacks; :class:`SplitApply`
+is how the flows with a run recorder use it (catalogue, stock).
 """
 
 from __future__ import annotations
@@ -22,6 +22,47 @@ from khaos_sync.sync.core.runs import RunRecorder, resolve_failures
 
 T = TypeVar("T")
 W = TypeVar("W")
+
+
+@dataclass
+class SplitOnFailure(Generic[T, W]):
+    """``write`` writes a batch; ``landed`` follows a write that committed; ``failed``
+    an item that failed on its own (the run goes on with the next).
+
+    With ``lone_batch_raises``, a batch of one that fails is not a bad item among
+    good ones: its error goes up to the run instead of ``failed``.
+    """
+
+    write: Callable[[Sequence[T]], W]
+    landed: Callable[[Sequence[T], W], None]
+    failed: Callable[[T, Exception], None]
+    lone_batch_raises: bool = False
+
+    def __call__(self, batch: Sequence[T]) -> None:
+        try:
+            written = self.written(batch)
+        except Exception as exc:  # any database or data error: find the bad item
+            if len(batch) > 1:
+                for item in batch:
+                    self.write_alone(item)
+            elif self.lone_batch_raises:
+                raise
+            else:
+                self.failed(batch[0], exc)
+            return
+        self.landed(batch, written)
+
+    def write_alone(self, item: T) -> None:
+        try:
+            written = self.written([item])
+        except Exception as exc:  # any database or data error: keep the item, go on
+            self.failed(item, exc)
+            return
+        self.landed([item], written)
+
+    def written(self, batch: Sequence[T]) -> W:
+        with transaction.atomic():
+            return self.write(batch)
 
 
 @dataclass
@@ -40,27 +81,12 @@ class SplitApply(Generic[T, W]):
 
     def apply(self, batch: Sequence[T]) -> None:
         """Write ``batch`` whole; if that fails, each item on its own."""
-        try:
-            with transaction.atomic():
-                written = self.write(batch)
-        except Exception:
-            if len(batch) == 1:
-                raise
-            for item in batch:
-                self.apply_one(item)
-            return
-        self.committed(written)
-        resolve_failures(self.flow, [self.key(item) for item in batch])
+        SplitOnFailure(self.write, self.committed, self.fail, lone_batch_raises=True)(batch)
 
-    def apply_one(self, item: T) -> None:
-        try:
-            with transaction.atomic():
-                written = self.write([item])
-        except Exception as exc:  # any database or data error: keep the item, go on
-            self.recorder.fail(self.key(item), self.raw(item), exc)
-            return
-        self.committed(written)
-
-    def committed(self, written: W) -> None:
+    def committed(self, batch: Sequence[T], written: W) -> None:
         if self.after is not None:
             self.after(written)
+        resolve_failures(self.flow, [self.key(item) for item in batch])
+
+    def fail(self, item: T, exc: Exception) -> None:
+        self.recorder.fail(self.key(item), self.raw(item), exc)

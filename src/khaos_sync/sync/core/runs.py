@@ -5,16 +5,21 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from khaos_sync.backends.base import KhaosBackend
+from khaos_sync.sync.core.backend import khaos_backend
 from khaos_sync.sync.core.locks import flow_lock, holder_id
 from khaos_sync.sync.core.models import FailedItem, SyncRun
 
 log = logging.getLogger(__name__)
+
+# The outcomes of an item that the run row counts besides "failed".
+RUN_OUTCOMES = ("created", "updated", "unchanged")
 
 
 @dataclass
@@ -33,6 +38,13 @@ class RunRecorder:
 
     def count(self, outcome: str, n: int = 1) -> None:
         self.counts[outcome] += n
+
+    def count_outcome(self, outcome: str, same_as: Mapping[str, str] | None = None) -> None:
+        """Count a store's outcome: ``created``, ``updated`` and ``unchanged`` by name,
+        others as ``same_as`` says; any other outcome (skipped…) is no count of the run."""
+        name = (same_as or {}).get(outcome, outcome)
+        if name in RUN_OUTCOMES:
+            self.counts[name] += 1
 
     def call_made(self, n: int = 1) -> None:
         self.khaos_calls += n
@@ -56,6 +68,10 @@ class RunRecorder:
             yield
         finally:
             self.add_seconds(name, time.perf_counter() - started)
+
+    def saved_run(self) -> SyncRun:
+        """The run's row as stored once the run has finished (what a flow's entry returns)."""
+        return SyncRun.objects.get(pk=self.run.pk)
 
     def fail(self, key: str, payload: str | bytes, error: BaseException) -> FailedItem:
         """Log a failed item for replay; the run goes on with the next one."""
@@ -104,6 +120,16 @@ def locked_run(flow: str) -> Iterator[RunRecorder]:
     """The usual shape of a flow's run: hold its lease, record the run, yield the recorder."""
     with flow_lock(flow), recorded_run(flow) as recorder:
         yield recorder
+
+
+@contextmanager
+def khaos_run(flow: str, url: str | None = None) -> Iterator[tuple[RunRecorder, KhaosBackend]]:
+    """A locked, recorded run that asks Khaos: the recorder and the open backend.
+
+    ``url`` names a KhaosWS endpoint other than the configured one (``--url``).
+    """
+    with locked_run(flow) as recorder, khaos_backend(url) as backend:
+        yield recorder, backend
 
 
 @contextmanager

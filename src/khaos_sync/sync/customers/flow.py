@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 from django.conf import settings
@@ -153,18 +154,7 @@ def close_record(record: CustomerImport, report: Report, state: str, error: str 
 
 
 def save_entries(record: CustomerImport, report: Report) -> None:
-    rows = [
-        CustomerImportEntry(
-            customer_import=record,
-            company_code=e.company_code,
-            company_id=e.company_id,
-            email=e.email,
-            outcome=e.outcome,
-            reason=e.reason,
-            detail=e.detail,
-        )
-        for e in report.entries
-    ]
+    rows = [CustomerImportEntry(customer_import=record, **asdict(e)) for e in report.entries]
     CustomerImportEntry.objects.bulk_create(rows, batch_size=ENTRY_BATCH)
 
 

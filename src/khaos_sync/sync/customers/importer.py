@@ -9,12 +9,10 @@ afterwards in bounded batches, one transaction per batch.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils import timezone
 
 from khaos_sync.backends.base import FetchFailure, KhaosBackend
@@ -31,6 +29,7 @@ from khaos_sync.mappers.customers import (
 from khaos_sync.protocol.documents.customers import Company
 from khaos_sync.protocol.documents.deleted import DOCUMENT_TYPE_COMPANY, DeletedEntry
 from khaos_sync.store.customers import Outcome, Plan, apply_batch, plan_batch
+from khaos_sync.sync.core.batches import SplitOnFailure
 from khaos_sync.sync.core.payloads import raw_payload
 from khaos_sync.sync.core.progress import Progress
 from khaos_sync.sync.core.runs import RunRecorder, resolve_failures
@@ -188,30 +187,19 @@ class CustomerImporter:
         if self.dry_run:
             self.record(plan_batch(specs, self.merged_into))
             return
-        try:
-            with transaction.atomic():
-                plans = plan_batch(specs, self.merged_into)
-                apply_batch(plans, timezone.now())
-        except Exception:
-            if len(specs) == 1:
-                raise
-            # Find the bad record: save each on its own so the others still land.
-            for spec in specs:
-                self.save_alone(spec)
-            return
+        SplitOnFailure(self.write, self.landed, self.failed_alone)(specs)
+
+    def write(self, specs: Sequence[CustomerSpec]) -> list[Plan]:
+        plans = plan_batch(list(specs), self.merged_into)
+        apply_batch(plans, timezone.now())
+        return plans
+
+    def landed(self, specs: Sequence[CustomerSpec], plans: list[Plan]) -> None:
         self.record(plans)
         resolve_failures(FLOW, [s.company_code for s in specs])
 
-    def save_alone(self, spec: CustomerSpec) -> None:
-        try:
-            with transaction.atomic():
-                plans = plan_batch([spec], self.merged_into)
-                apply_batch(plans, timezone.now())
-        except Exception as exc:  # any database or data error: log the record, go on
-            self.fail(spec.company_code, json.dumps(asdict(spec), default=str), exc)
-            return
-        self.record(plans)
-        resolve_failures(FLOW, [spec.company_code])
+    def failed_alone(self, spec: CustomerSpec, exc: Exception) -> None:
+        self.fail(spec.company_code, raw_payload(spec), exc)
 
     def record(self, plans: list[Plan]) -> None:
         for plan in plans:
@@ -221,8 +209,8 @@ class CustomerImporter:
             self.report.add(
                 Entry(spec.company_code, spec.company_id, spec.email, plan.outcome, reason, detail)
             )
-            if self.recorder is not None and plan.outcome in RUN_COUNTS:
-                self.recorder.count(RUN_COUNTS[plan.outcome])
+            if self.recorder is not None:
+                self.recorder.count_outcome(plan.outcome, LINKED_COUNTS_AS_UPDATED)
 
     def fail(
         self, key: str, payload: str, exc: BaseException, *, codes: Sequence[str] = ()
@@ -236,12 +224,7 @@ class CustomerImporter:
 
 
 NOT_EXPORTED = "listed among Khaos's customers but no longer exported by it"
-RUN_COUNTS = {
-    Outcome.CREATED: "created",
-    Outcome.UPDATED: "updated",
-    Outcome.LINKED: "updated",
-    Outcome.UNCHANGED: "unchanged",
-}
+LINKED_COUNTS_AS_UPDATED: dict[str, str] = {Outcome.LINKED: "updated"}
 
 
 def chunk_key(chunk: Sequence[str]) -> str:

@@ -26,12 +26,8 @@ from khaos_sync.sync.images.sources import ImageSource, SourceEntry, SourceLimit
 log = logging.getLogger(__name__)
 
 OWNED = "images"
-COUNTED_AS = {
-    store.CREATED: "created",
-    store.REPLACED: "updated",
-    store.UNCHANGED: "unchanged",
-    store.DUPLICATE: "unchanged",
-}
+# The store's outcomes that the run counts under another name.
+COUNTED_AS = {store.REPLACED: "updated", store.DUPLICATE: "unchanged"}
 
 
 def image_limits() -> ImageLimits:
@@ -154,7 +150,7 @@ class ImageImporter:
         self.touched.add(placement.product_id)
 
     def record(self, name: str, placement: Placement, outcome: str) -> None:
-        self.recorder.count(COUNTED_AS[outcome])
+        self.recorder.count_outcome(outcome, COUNTED_AS)
         self.report.add_match(
             name, placement.stock_code, placement.position, placement.rule, outcome
         )

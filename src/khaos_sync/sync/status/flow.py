@@ -6,16 +6,15 @@ from collections.abc import Sequence
 
 from khaos_sync.sync.core.backend import khaos_backend
 from khaos_sync.sync.core.models import FailedItem, Flow, SyncRun
-from khaos_sync.sync.core.runs import locked_run, recorded_run
+from khaos_sync.sync.core.runs import khaos_run, recorded_run
 from khaos_sync.sync.status.importer import EMAIL_KEY_SUFFIX, StatusImporter
 
 
 def sync_status_once(*, url: str | None = None) -> SyncRun:
     """Apply everything Khaos changed since the last poll."""
-    with locked_run(Flow.STATUS) as recorder:
-        with khaos_backend(url) as client:
-            StatusImporter(client, recorder).run_since_cursor()
-    return SyncRun.objects.get(pk=recorder.run.pk)
+    with khaos_run(Flow.STATUS, url) as (recorder, backend):
+        StatusImporter(backend, recorder).run_since_cursor()
+    return recorder.saved_run()
 
 
 def sync_order_status(numbers: Sequence[str], *, url: str | None = None) -> SyncRun:
@@ -28,7 +27,7 @@ def sync_order_status(numbers: Sequence[str], *, url: str | None = None) -> Sync
         recorder.summary["requested"] = list(numbers)
         with khaos_backend(url) as client:
             StatusImporter(client, recorder).run_orders(numbers)
-    return SyncRun.objects.get(pk=recorder.run.pk)
+    return recorder.saved_run()
 
 
 def retry_failed_item(failed: FailedItem) -> None:

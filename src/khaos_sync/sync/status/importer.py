@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from khaos_sync.backends.base import KhaosBackend, StatusAnswer
 from khaos_sync.mappers.status import StatusChange, StatusMappingError, map_order_status
 from khaos_sync.store import status as store
 from khaos_sync.sync.core.cursors import advance_cursor, read_cursor
+from khaos_sync.sync.core.importer import KhaosImporter
 from khaos_sync.sync.core.models import Flow
 from khaos_sync.sync.core.runs import RunRecorder, resolve_failures
 from khaos_sync.sync.status.models import OrderStatusBinding
@@ -34,12 +35,12 @@ EMAIL_KEY_SUFFIX = "/e-mail"
 GIVE_UP_AFTER_FAILED_EMAILS = 5
 
 
-class StatusImporter:
+class StatusImporter(KhaosImporter):
+    flow = Flow.STATUS
+
     def __init__(self, backend: KhaosBackend, recorder: RunRecorder) -> None:
-        self.backend = backend
-        backend.on_request = recorder.call_made
-        self.recorder = recorder
-        config = settings.KHAOS_SYNC["status"]
+        super().__init__(backend, recorder)
+        config = self.config
         self.table: dict[int, str] = config["stage_statuses"]
         self.buffer = timedelta(minutes=config["change_buffer_minutes"])
         self.first_run = timedelta(days=config["first_run_days"])
@@ -120,16 +121,8 @@ class StatusImporter:
         self.recorder.add("shipments", applied.shipments_created)
         self.recorder.add("unmatched_items", applied.unmatched_items)
         self.recorder.add("forbidden", bool(applied.forbidden))
-        log.info(
-            "order status applied",
-            extra={
-                "order": order.number,
-                "to_status": change.status,
-                "changed": applied.changed,
-                "shipments_created": applied.shipments_created,
-                "forbidden": applied.forbidden,
-            },
-        )
+        fields = {"order": order.number, "to_status": change.status, "changed": applied.changed}
+        log.info("order status applied", extra=fields | asdict(applied))
         return True
 
     def unknown_order(self, change: StatusChange) -> None:
