@@ -24,6 +24,7 @@ from khaos_sync.protocol.cloud.price_lists import PriceList as CloudPriceList
 from khaos_sync.protocol.documents.price_lists import PriceBreak
 from khaos_sync.protocol.errors import KhaosError
 from khaos_sync.store.prices import PriceListSpec, remove_price_lists_except, save_price_list
+from khaos_sync.sync.core.importer import KhaosImporter
 from khaos_sync.sync.core.models import FailedItem
 from khaos_sync.sync.core.runs import RunRecorder, resolve_failures
 from khaos_sync.sync.prices.models import PriceList, PriceListAssignment
@@ -34,12 +35,12 @@ FLOW = "prices"
 ENTRY_SEPARATOR = " / "  # failed item key of one break: "<list> / <stock code>"
 
 
-class PriceListImporter:
+class PriceListImporter(KhaosImporter):
+    flow = FLOW
+
     def __init__(self, backend: KhaosBackend, recorder: RunRecorder) -> None:
-        self.backend = backend
-        backend.on_request = recorder.call_made
-        self.recorder = recorder
-        config = settings.KHAOS_SYNC["prices"]
+        super().__init__(backend, recorder)
+        config = self.config
         self.wanted: list[str] = list(config["lists"])
         self.web_list: str = config["web_list"]
         self.gross_lists = {name.lower() for name in config["gross_lists"]}

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from khaos_sync.sync.core.backend import khaos_backend
 from khaos_sync.sync.core.models import FailedItem, Flow, SyncRun
 from khaos_sync.sync.core.progress import Progress
-from khaos_sync.sync.core.runs import locked_run
+from khaos_sync.sync.core.runs import khaos_run
 from khaos_sync.sync.stock.importer import CHUNK_KEY, StockImporter
 
 
@@ -13,10 +12,9 @@ def sync_stock_once(
     *, full: bool = False, url: str | None = None, progress: Progress | None = None
 ) -> SyncRun:
     """Pull the levels of the items that moved (or of every item with ``full``)."""
-    with locked_run(Flow.STOCK) as recorder:
-        with khaos_backend(url) as client:
-            StockImporter(client, recorder).run(full=full, progress=progress)
-    return SyncRun.objects.get(pk=recorder.run.pk)
+    with khaos_run(Flow.STOCK, url) as (recorder, backend):
+        StockImporter(backend, recorder).run(full=full, progress=progress)
+    return recorder.saved_run()
 
 
 def retry_failed_item(failed: FailedItem) -> None:
@@ -26,6 +24,5 @@ def retry_failed_item(failed: FailedItem) -> None:
         # A whole chunk failed to parse; a full refresh is the way to replay it.
         sync_stock_once(full=True)
         return
-    with locked_run(Flow.STOCK) as recorder:
-        with khaos_backend() as client:
-            StockImporter(client, recorder).run_codes([key])
+    with khaos_run(Flow.STOCK) as (recorder, backend):
+        StockImporter(backend, recorder).run_codes([key])

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from typing import TypeVar
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,6 +29,7 @@ from khaos_sync.store import stock as store
 from khaos_sync.store.sites import remember_sites, web_partners, web_sites
 from khaos_sync.sync.core.batches import SplitApply
 from khaos_sync.sync.core.cursors import advance_cursor, read_cursor
+from khaos_sync.sync.core.importer import KhaosImporter
 from khaos_sync.sync.core.payloads import raw_payload
 from khaos_sync.sync.core.progress import Progress
 from khaos_sync.sync.core.runs import RunRecorder
@@ -44,12 +44,12 @@ CHUNK_KEY = "levels "
 T = TypeVar("T")
 
 
-class StockImporter:
+class StockImporter(KhaosImporter):
+    flow = FLOW
+
     def __init__(self, backend: KhaosBackend, recorder: RunRecorder) -> None:
-        self.backend = backend
-        backend.on_request = recorder.call_made
-        self.recorder = recorder
-        config = settings.KHAOS_SYNC["stock"]
+        super().__init__(backend, recorder)
+        config = self.config
         self.chunk_size: int = config["export_chunk"]
         self.batch_size: int = config["batch_size"]
         self.buffer = timedelta(minutes=config["change_buffer_minutes"])
