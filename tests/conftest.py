@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 # Simulators, the shop's Khaos configuration and a set-up data dir, shared by every suite.
-pytest_plugins = ["tests.khaos_fixtures", "tests.cli_fixtures"]
+pytest_plugins = ["tests.khaos_fixtures", "tests.cli_fixtures", "tests.services"]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # CI and every developer machine have the published Khaos material beside the checkout.

@@ -166,7 +166,27 @@ def golive_metrics() -> Iterator[Metric]:
     yield gauge
 
 
+class DependencyCollector(Collector):
+    """Whether this process can use each dependency it needs, checked when scraped."""
+
+    def collect(self) -> Iterator[Metric]:
+        from khaos_sync.sync.core import dependencies
+
+        failing = dependencies.problems()
+        for name, problem in failing.items():
+            log.warning("dependency check failed", extra={"dependency": name, "reason": problem})
+        up = GaugeMetricFamily(
+            "khaos_sync_dependency_up",
+            "1 when this process can use the dependency (database, cache, storage)",
+            labels=["dependency"],
+        )
+        for check in dependencies.CHECKS:
+            up.add_metric([check.name], 0 if check.name in failing else 1)
+        yield up
+
+
 DATABASE_REGISTRY = CollectorRegistry(auto_describe=False)
+DATABASE_REGISTRY.register(DependencyCollector())
 DATABASE_REGISTRY.register(DatabaseCollector())
 
 
