@@ -8,6 +8,7 @@ bucket (``[media] storage = "s3"``); see docs/operations.md, "Several machines".
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ def session_engine(sessions: str) -> str:
     return SESSION_ENGINES[sessions]
 
 
-def storage_settings(media: dict[str, Any], data_dir: Path) -> dict[str, dict[str, Any]]:
+def storage_settings(media: Mapping[str, Any], data_dir: Path) -> dict[str, dict[str, Any]]:
     """``default`` for media (product images), ``reports`` for import reports, and static files."""
     static = {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}
     if media["storage"] == "s3":
@@ -71,7 +72,7 @@ def storage_settings(media: dict[str, Any], data_dir: Path) -> dict[str, dict[st
     }
 
 
-def s3_options(media: dict[str, Any]) -> dict[str, Any]:
+def s3_options(media: Mapping[str, Any]) -> dict[str, Any]:
     """Bucket, endpoint and region; the credentials come from the environment
     (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or an instance role), never the file."""
     from botocore.config import Config
@@ -87,7 +88,7 @@ def s3_options(media: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def s3_media(media: dict[str, Any]) -> dict[str, Any]:
+def s3_media(media: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -102,7 +103,7 @@ def s3_media(media: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def s3_reports(media: dict[str, Any]) -> dict[str, Any]:
+def s3_reports(media: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {

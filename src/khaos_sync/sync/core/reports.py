@@ -32,7 +32,7 @@ def save_report(name: str, data: str) -> str:
     return storage.save(name, ContentFile(data.encode("utf-8")))
 
 
-def open_report(name: str) -> File | None:
+def open_report(name: str) -> File[bytes] | None:
     """The report opened for reading, or None when it is gone (deleted by hand, never written)."""
     storage = reports_storage()
     if not name or not storage.exists(name):
