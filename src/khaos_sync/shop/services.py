@@ -90,7 +90,8 @@ def s3_options(media: Mapping[str, Any]) -> dict[str, Any]:
 
 def s3_media(media: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        # S3Storage, built with these options even by sorl-thumbnail (khaos_sync.shop.media).
+        "BACKEND": "khaos_sync.shop.media.MediaStorage",
         "OPTIONS": {
             **s3_options(media),
             "location": MEDIA_PREFIX,

@@ -131,3 +131,32 @@ def test_the_customer_report_is_downloaded_from_the_bucket(s3_bucket, s3_endpoin
     assert b"ada@example.com" in b"".join(answer.streaming_content)
     body = admin_client.get(reverse("khaos-customers:report-file", args=[record.pk, "json"]))
     assert json.loads(b"".join(body.streaming_content))["records"] == 1
+
+
+@pytest.fixture
+def thumbnails_in_the_bucket(s3_bucket, settings):
+    """sorl-thumbnail's storage as `serve` builds it with media in a bucket."""
+    from django.utils.functional import empty
+    from sorl.thumbnail import default
+
+    settings.THUMBNAIL_STORAGE = settings.STORAGES["default"]["BACKEND"]
+    default.storage._wrapped = empty
+    yield
+    default.storage._wrapped = empty
+
+
+def test_thumbnails_are_made_in_the_bucket_and_found_again(
+    thumbnails_in_the_bucket, s3_bucket, s3_endpoint, tmp_path
+):
+    from oscar.core.thumbnails import get_thumbnailer
+
+    bound_product("LAMP-7")
+    import_images(pictures.write_folder(tmp_path / "in", [("LAMP-7.jpg", pictures.jpeg(RED))]))
+    image = ProductImage.objects.get()
+
+    first = get_thumbnailer().generate_thumbnail(image.original, size="60x60")
+    again = get_thumbnailer().generate_thumbnail(image.original, size="60x60")
+
+    assert first.url == again.url
+    assert first.url.startswith(f"{s3_endpoint}/{s3_bucket}/media/cache/")
+    assert any(key.startswith("media/cache/") for key in bucket_keys(s3_endpoint, s3_bucket))
