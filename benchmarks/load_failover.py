@@ -36,7 +36,7 @@ from typing import Any
 
 import httpx
 import soak
-from order_placing import khaos_products, setup_shop
+from order_placing import khaos_products
 
 HERE = Path(__file__).resolve().parent
 PORTS = (8731, 8732)
@@ -58,10 +58,13 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="khaos-load-"))
     soak.run_from_snapshot(workdir)
     database = f"khaos_load_{os.getpid()}"
-    soak.pgdb("create", args.admin_url, database)
+    started = time.monotonic()
+    clone_migrated(args.admin_url, database, workdir)
     report: dict[str, Any] = {}
     try:
-        report = run(args, workdir, args.admin_url.rsplit("/", 1)[0] + "/" + database)
+        report = run(args, workdir, database_url(args.admin_url, database))
+        report["database_seconds"] = round(report.pop("start") - started, 1)
+        report["total_seconds"] = round(time.monotonic() - started, 1)
     finally:
         soak.pgdb("drop", args.admin_url, database)
         if report and not report["failures"]:
@@ -73,15 +76,16 @@ def main() -> None:
 
 
 def run(args: argparse.Namespace, workdir: Path, database_url: str) -> dict[str, Any]:
+    start = time.monotonic()
     endpoint, moto = start_s3()
     khaos = soak.Khaos(workdir / "sim.sqlite3", faults="latency=0.02;seed=1")
     env = environment(workdir, khaos.sim.url, database_url, args.redis, endpoint)
     os.environ.update(env)
-    setup_shop()
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's access log
-    products = shop_catalogue(khaos.sim)
+    import django
     from django.core.management import call_command
 
+    django.setup()  # the database is a migrated copy (clone_migrated)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's access log
     # Once here, so the two servers' own collectstatic at start finds nothing to copy.
     call_command("collectstatic", interactive=False, verbosity=0)
     started = time.monotonic()
@@ -93,6 +97,9 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> dict[str,
     try:
         for process in processes:
             process.start(env)
+        # The catalogue is made while the servers and workers start: neither needs it to.
+        products = shop_catalogue(khaos.sim)
+        catalogue_seconds = time.monotonic() - started
         for port in PORTS:
             wait_ready(port, 300)
         ready_seconds = time.monotonic() - started
@@ -121,6 +128,8 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> dict[str,
         "workers": len(workers),
         "killed": [f"server :{PORTS[0]}", "worker 1"],
         "down_seconds": args.down,
+        "start": start,
+        "catalogue_seconds": round(catalogue_seconds, 1),
         "startup_seconds": round(ready_seconds, 1),
         "orders": {
             key: orders[key]
@@ -133,6 +142,59 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> dict[str,
         key for key in ("lost", "sent_twice", "duplicates_in_khaos") if orders[key]
     ]
     return report
+
+
+def database_url(admin_url: str, name: str) -> str:
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+def clone_migrated(admin_url: str, name: str, workdir: Path) -> None:
+    """Create NAME as a copy of a migrated database: migrating takes minutes here, a copy seconds.
+
+    The template is named after the migrations it holds, so a changed or new
+    migration makes a new one; older templates are dropped.
+    """
+    import psycopg
+
+    template = f"khaos_load_template_{migrations_digest()}"
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+        names = [row[0] for row in conn.execute("SELECT datname FROM pg_database")]
+        for old in names:
+            if old.startswith("khaos_load_template_") and old != template:
+                conn.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
+        if template not in names:
+            building = f"{template}_building"
+            conn.execute(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{building}"')
+            migrate(database_url(admin_url, building), workdir)
+            # Renamed once complete: an interrupted migration never becomes the template.
+            conn.execute(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+
+
+def migrations_digest() -> str:
+    import hashlib
+
+    import django
+    import oscar
+
+    digest = hashlib.sha256(f"{django.__version__} {oscar.VERSION}".encode())
+    source = HERE.parent / "src" / "khaos_sync"
+    for path in sorted(source.rglob("migrations/*.py")):
+        digest.update(str(path.relative_to(source)).encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def migrate(url: str, workdir: Path) -> None:
+    env = {
+        **os.environ,
+        **soak.shop_environment(workdir / "migrate", "http://127.0.0.1:9", url),
+    }
+    subprocess.run(
+        [sys.executable, "-c", "from order_placing import setup_shop; setup_shop()"],
+        env={**env, "PYTHONPATH": os.pathsep.join([str(HERE), env["PYTHONPATH"]])},
+        check=True,
+    )
 
 
 def environment(
@@ -178,13 +240,17 @@ def bucket_objects(endpoint: str) -> int:
 
 
 def shop_catalogue(sim: Any) -> list[str]:
-    """Twenty products bound to Khaos items, public, each with an image in the bucket."""
+    """Twelve products bound to Khaos items, public, each with an image in the bucket.
+
+    Enough for pages of products, searches that find several or one or none, and
+    baskets of different lines; more only lengthens the set-up.
+    """
     from django.core.files.base import ContentFile
     from oscar.core.loading import get_model
     from oscar.test import factories
 
     factories.CountryFactory(iso_3166_1_a2="GB", name="United Kingdom", is_shipping_country=True)
-    products = khaos_products(sim, 20)
+    products = khaos_products(sim, 12)
     Product = get_model("catalogue", "Product")
     Product.objects.update(published=True, is_public=True)
     ProductImage = get_model("catalogue", "ProductImage")
