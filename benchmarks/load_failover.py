@@ -1,9 +1,10 @@
 """Load and failover: two shop servers and two workers sharing PostgreSQL, Redis and S3.
 
-Starts, on this machine: a Khaos simulator, moto's S3 server with a bucket, a fresh
-PostgreSQL database, two ``khaos-sync serve`` processes on different ports and two
-``khaos-sync worker`` processes (the orders flow), all with ``[shop] cache_url`` on the
-Redis at 127.0.0.1:6379, sessions in that cache and media in the bucket. locust
+Starts, on this machine: a Khaos simulator, moto's S3 server with a bucket, a
+PostgreSQL database copied from a migrated template (``clone_migrated``), two
+``khaos-sync serve`` processes on different ports and two ``khaos-sync worker``
+processes (the orders flow), all with ``[shop] cache_url`` on the Redis at
+127.0.0.1:6379, sessions in that cache and media in the bucket. locust
 (``load_shop.py``) then browses, searches and checks out as guests on both servers.
 A third of the way in, one server and one worker are killed (SIGKILL) and started
 again. At the end every order placed must be in Khaos exactly once.
