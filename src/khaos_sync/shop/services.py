@@ -53,7 +53,7 @@ def session_engine(sessions: str) -> str:
 
 def storage_settings(media: Mapping[str, Any], data_dir: Path) -> dict[str, dict[str, Any]]:
     """``default`` for media (product images), ``reports`` for import reports, and static files."""
-    static = {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}
+    static = {"BACKEND": "khaos_sync.shop.static_storage.StaticFilesStorage"}
     if media["storage"] == "s3":
         return {"default": s3_media(media), "reports": s3_reports(media), "staticfiles": static}
     return {
