@@ -6,6 +6,10 @@
 # Without a reachable server the PostgreSQL run is skipped with a notice, unless
 # REQUIRE_POSTGRES=1 (as in CI), which makes it an error.
 #
+# Redis (KHAOS_SYNC_TEST_REDIS, default redis://127.0.0.1:6379/0) and moto's S3 server
+# (started by the tests) are used where present; REQUIRE_REDIS=1 / REQUIRE_S3=1 (as in CI)
+# turn a missing one from a skip into a failure.
+#
 # The suite runs in parallel with pytest-xdist, one process per core (TEST_WORKERS=N to
 # choose, TEST_WORKERS=0 for one process); each process has its own test database.
 set -euo pipefail

@@ -6,9 +6,14 @@ from pathlib import Path
 
 import pytest
 
-# Simulators, the shop's Khaos configuration, a set-up data dir and the search backends,
-# shared by every suite.
-pytest_plugins = ["tests.khaos_fixtures", "tests.cli_fixtures", "tests.search_backends"]
+# Simulators, the shop's Khaos configuration, a set-up data dir, the search backends and
+# the shared services (Redis, S3), for every suite.
+pytest_plugins = [
+    "tests.khaos_fixtures",
+    "tests.cli_fixtures",
+    "tests.search_backends",
+    "tests.services",
+]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # CI and every developer machine have the published Khaos material beside the checkout.

@@ -240,7 +240,17 @@ SCHEMA: dict[str, dict[str, Key]] = {
             "postgres = an index in the shop's PostgreSQL database, shared by every server",
         ),
         "search_url": Key("", as_url("http", "https")),
-        "serve_media": Key(True, as_bool, "serve uploaded media from the app server"),
+        "serve_media": Key(True, as_bool, "serve uploaded media from the app server (local only)"),
+        "cache_url": Key(
+            "",
+            as_url("redis", "rediss"),
+            "shared cache, e.g. redis://127.0.0.1:6379/1; empty = each process its own memory",
+        ),
+        "sessions": Key(
+            "database",
+            one_of("database", "cache", "cached_db"),
+            "where sessions live; cache and cached_db need shop.cache_url",
+        ),
         "default_vat_rate": Key("20", as_str, "VAT % for products Khaos gave no rate"),
         "from_email": Key("shop@localhost", as_str),
         "low_stock_threshold": Key(
@@ -249,6 +259,19 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "languages": Key(
             ["en-gb"], as_list, "storefront languages (Django codes); first = default"
         ),
+    },
+    "media": {
+        "storage": Key(
+            "local",
+            one_of("local", "s3"),
+            "local: the data dir; s3: an S3-compatible bucket shared by every server",
+        ),
+        "bucket": Key("", as_str, "S3 bucket (media under media/, private reports under reports/)"),
+        "endpoint_url": Key(
+            "", as_url("http", "https"), "S3-compatible endpoint; empty = Amazon S3"
+        ),
+        "region": Key("", as_str, "S3 region, e.g. eu-west-2"),
+        "custom_domain": Key("", as_str, "host name media is served from (a CDN); empty = bucket"),
     },
     "khaos": {
         "transport": Key(
@@ -511,6 +534,7 @@ OTHER_VARIABLES = {
     "KHAOS_SYNC_ADMIN_EMAIL",  # init's first admin
     "KHAOS_SYNC_ADMIN_PASSWORD",
     "KHAOS_SYNC_TEST_POSTGRES",  # the test suite's PostgreSQL server
+    "KHAOS_SYNC_TEST_REDIS",  # the test suite's Redis server
 }
 MIN_SECRET_KEY_LENGTH = 50  # Django's own deployment check asks for as much
 MIN_TOKEN_LENGTH = 16
@@ -586,9 +610,22 @@ def check_search_backend(shop: Mapping[str, Any]) -> None:
         )
 
 
+def check_shared_services(values: Mapping[str, Mapping[str, Any]]) -> None:
+    """Sessions in a cache need a cache every server shares; S3 needs a bucket."""
+    shop, media = values["shop"], values["media"]
+    if shop["sessions"] != "database" and not shop["cache_url"]:
+        raise ConfigError(
+            f"shop.sessions is {shop['sessions']}: set shop.cache_url (a Redis server), "
+            "or keep sessions in the database"
+        )
+    if media["storage"] == "s3" and not media["bucket"]:
+        raise ConfigError("media.storage is s3: set media.bucket")
+
+
 def check_rules(values: Mapping[str, Mapping[str, Any]]) -> None:
     check_secret_key(values["shop"])
     check_search_backend(values["shop"])
+    check_shared_services(values)
     check_metrics_token(values["worker"])
     check_ca_bundle(values["khaos"])
 

@@ -6,7 +6,8 @@ enter in Khaos Control Cloud instead (the channel config URL and user name).
 The configuration parser can tell that ``khaos.stock_sites`` is a list of whole
 numbers; only Khaos can tell whether site 7 exists. Each check asks Khaos with
 a cheap list call and compares; the table shows what was configured, what
-Khaos has, and the verdict. Exit status 0 only if every check passed.
+Khaos has, and the verdict. The cache and the media storage are checked as
+``/health/ready`` checks them. Exit status 0 only if every check passed.
 """
 
 from __future__ import annotations
@@ -151,6 +152,43 @@ def payment_verdict(payments: Mapping[str, Any], site_url: str) -> Verdict:
     return Verdict("payment provider ([payments])", describe(payments), found, not problems)
 
 
+def dependency_verdicts() -> list[Verdict]:
+    """The cache and media storage, by the checks ``/health/ready`` runs (nothing asks Khaos)."""
+    from khaos_sync.sync.core import dependencies
+
+    failing = dependencies.problems()
+    return [
+        Verdict(label, configured, failing.get(name, "answers"), name not in failing)
+        for name, label, configured in (
+            ("cache", "cache ([shop] cache_url)", cache_in_use()),
+            ("storage", "media storage ([media])", storage_in_use()),
+        )
+    ]
+
+
+def cache_in_use() -> str:
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    cache = settings.CACHES["default"]
+    location = str(cache.get("LOCATION") or "")
+    if "://" in location:
+        url = urlsplit(location)  # shown without its password
+        return f"{url.scheme}://{url.hostname}:{url.port or 6379}{url.path}"
+    return "this process's memory"
+
+
+def storage_in_use() -> str:
+    from django.core.files.storage import storages
+
+    storage = storages["default"]
+    bucket = getattr(storage, "bucket_name", None)
+    if bucket:
+        return f"bucket {bucket}"
+    return str(getattr(storage, "location", type(storage).__name__))
+
+
 def run_checks(backend: SoapBackend, khaos: Mapping[str, Any]) -> list[Verdict]:
     verdicts: list[Verdict] = []
     for label, check in CHECKS:
@@ -238,6 +276,7 @@ def check(url: str | None) -> None:
     with backend:
         verdicts = run_checks(backend, khaos)
     verdicts.append(payment_verdict(settings.KHAOS_SYNC["payments"], settings.KHAOS_SITE_URL))
+    verdicts.extend(dependency_verdicts())
     print_table(verdicts)
     warn_if_no_site_url()
     click.echo("\n" + CALCULATION_NOTE.format(calculation=orders["calculation"], **khaos))

@@ -88,16 +88,21 @@ def human(seconds: float) -> str:
 
 
 def start_metrics_server(port: int) -> None:
-    """The worker's own Khaos call latencies (and the shared totals) on 127.0.0.1:port."""
+    """The worker's own Khaos call latencies and dependency checks (and the shared totals) on 127.0.0.1:port."""
     if not port:
         return
     from prometheus_client import start_http_server
     from prometheus_client.registry import CollectorRegistry
 
-    from khaos_sync.sync.core.metrics import KHAOS_CALL_SECONDS, DatabaseCollector
+    from khaos_sync.sync.core.metrics import (
+        KHAOS_CALL_SECONDS,
+        DatabaseCollector,
+        DependencyCollector,
+    )
 
     registry = CollectorRegistry(auto_describe=False)
     registry.register(KHAOS_CALL_SECONDS)
+    registry.register(DependencyCollector())
     registry.register(DatabaseCollector())
     start_http_server(port, addr="127.0.0.1", registry=registry)
     click.echo(f"metrics: http://127.0.0.1:{port}/metrics")

@@ -22,6 +22,7 @@ from khaos_sync.mappers.pipeline import (
     ORDER_STATUS_PIPELINE,
     STATUS_PENDING,
 )
+from khaos_sync.shop import services
 from khaos_sync.shop.secrets import load_or_create_secret_key
 
 CONFIG = khaos_config.load()
@@ -182,11 +183,14 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request otherwise
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}
-SERVE_MEDIA = SHOP["serve_media"]
+# Shared services for several servers (khaos_sync.shop.services): one Redis for the
+# cache (and sessions, if chosen), one bucket for media and reports.
+MEDIA = CONFIG.values["media"]
+STORAGES = services.storage_settings(MEDIA, DATA_DIR)
+# Media in a bucket is served by the bucket (or its CDN), never by the app.
+SERVE_MEDIA = SHOP["serve_media"] and MEDIA["storage"] == "local"
+CACHES = services.cache_settings(SHOP["cache_url"])
+SESSION_ENGINE = services.session_engine(SHOP["sessions"])
 
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = DATA_DIR / "outbox-mail"

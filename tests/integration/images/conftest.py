@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from oscar.test import factories
 
+from khaos_sync.shop import services
 from khaos_sync.sync.catalogue.models import ProductBinding
 
 
@@ -17,6 +18,7 @@ def data_dirs(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.DATA_DIR = tmp_path / "data"
     settings.DATA_DIR.mkdir()
+    settings.STORAGES = services.storage_settings({"storage": "local"}, settings.DATA_DIR)
     return settings
 
 

@@ -187,8 +187,8 @@ def test_the_report_lists_unmatched_files_and_products_still_without_images(db, 
         )
     )
 
-    written = json.loads(Path(job.report_file).read_text())
-    assert Path(job.report_file).parent == Path(settings.DATA_DIR) / "image-reports"
+    written = json.loads((Path(settings.DATA_DIR) / job.report_file).read_text())
+    assert job.report_file == f"image-reports/import-{job.pk}.json"
     for report in (written, job.report):
         assert report["unmatched"] == ["banner.jpg"]
         assert report["products_without_images"] == ["LAMP-7", "MUG-3"]

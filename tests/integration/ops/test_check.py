@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from khaos_sync.cli.check import check
+from khaos_sync.shop import services
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,22 @@ def test_everything_configured_right_passes(khaos_settings):
     assert "matched trade customer whose class calculates the other way" in " ".join(
         result.output.split()
     )
+
+
+def test_the_cache_and_the_media_storage_are_checked(khaos_settings):
+    result = run_check()
+    assert "this process's memory" in row(result.output, "cache ([shop] cache_url)")
+    assert row(result.output, "cache").rstrip().endswith("pass")
+    assert row(result.output, "media storage").rstrip().endswith("pass")
+
+
+def test_a_cache_that_does_not_answer_fails(khaos_settings, settings):
+    settings.CACHES = services.cache_settings("redis://:s3cret@127.0.0.1:9/0")
+    result = run_check()
+    assert result.exit_code == 1
+    cache = row(result.output, "cache")
+    assert "redis://127.0.0.1:9/0" in cache and cache.endswith("FAIL")
+    assert "s3cret" not in result.output
 
 
 def test_voucher_keycodes_must_exist_in_khaos(khaos_settings):
@@ -82,8 +99,8 @@ def test_khaos_not_answering_fails_every_check(khaos_settings, sim):
     assert result.exit_code == 1
     assert "TransientError" in row(result.output, "service answers")
     assert "not checked: Khaos did not answer" in row(result.output, "stock sites")
-    # Only the checks that need no answer from Khaos (payments) can pass.
-    assert "1 passed, 10 failed" in result.output
+    # Only the checks that need no answer from Khaos (payments, cache, storage) can pass.
+    assert "3 passed, 10 failed" in result.output
 
 
 def test_the_check_records_the_connection_for_the_dashboard(khaos_settings):

@@ -121,6 +121,32 @@ def test_readiness_never_shows_the_database_error_to_the_public(fresh_env):
     assert "127.0.0.1" in log and "s3cret" not in json.dumps(answer)
 
 
+WORKER_METRICS = """
+import socket, urllib.request, django
+django.setup()
+from khaos_sync.cli.worker import start_metrics_server
+with socket.socket() as s:
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+start_metrics_server(port)
+print(urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=60).read().decode())
+"""
+
+
+def test_worker_metrics_say_the_database_is_down_while_it_is(fresh_env):
+    fresh_env["KHAOS_SYNC_SHOP_DATABASE_URL"] = "postgres://shop:s3cret@127.0.0.1:9/shop"
+    env = {**fresh_env, "DJANGO_SETTINGS_MODULE": "khaos_sync.shop.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", WORKER_METRICS], env=env, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert 'khaos_sync_dependency_up{dependency="database"} 0.0' in result.stdout
+    assert 'khaos_sync_dependency_up{dependency="storage"} 1.0' in result.stdout
+    assert "khaos_sync_outbox_depth" not in result.stdout  # read from the database: left out
+    assert "database metrics left out" in result.stderr
+
+
 def test_readiness_after_init(shop_env):
     assert readiness(shop_env)[0] == {"status": 200, "body": {"status": "ok"}}
 

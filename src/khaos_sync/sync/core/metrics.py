@@ -39,14 +39,28 @@ def observe_call(operation: str, seconds: float, outcome: str) -> None:
 
 
 class DatabaseCollector(Collector):
-    """Counters and gauges derived from the sync tables when scraped."""
+    """Counters and gauges derived from the sync tables when scraped.
+
+    All or none: while the database cannot be read they are left out, so the
+    scrape still answers and ``khaos_sync_dependency_up{dependency="database"}``
+    says 0 (a failing collector would fail the whole scrape, hiding exactly that).
+    """
 
     def collect(self) -> Iterator[Metric]:
-        yield from run_metrics()
-        yield from failed_item_metrics()
-        yield from connection_metrics()
-        yield from golive_metrics()
-        yield from outbox_metrics()
+        from django.db import DatabaseError
+
+        try:
+            found = [
+                *run_metrics(),
+                *failed_item_metrics(),
+                *connection_metrics(),
+                *golive_metrics(),
+                *outbox_metrics(),
+            ]
+        except DatabaseError as exc:
+            log.warning("database metrics left out: %s", exc)
+            return
+        yield from found
 
 
 def outbox_metrics() -> Iterator[Metric]:
@@ -166,7 +180,27 @@ def golive_metrics() -> Iterator[Metric]:
     yield gauge
 
 
+class DependencyCollector(Collector):
+    """Whether this process can use each dependency it needs, checked when scraped."""
+
+    def collect(self) -> Iterator[Metric]:
+        from khaos_sync.sync.core import dependencies
+
+        failing = dependencies.problems()
+        for name, problem in failing.items():
+            log.warning("dependency check failed", extra={"dependency": name, "reason": problem})
+        up = GaugeMetricFamily(
+            "khaos_sync_dependency_up",
+            "1 when this process can use the dependency (database, cache, storage)",
+            labels=["dependency"],
+        )
+        for check in dependencies.CHECKS:
+            up.add_metric([check.name], 0 if check.name in failing else 1)
+        yield up
+
+
 DATABASE_REGISTRY = CollectorRegistry(auto_describe=False)
+DATABASE_REGISTRY.register(DependencyCollector())
 DATABASE_REGISTRY.register(DatabaseCollector())
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import asdict
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -25,7 +24,7 @@ from khaos_sync.sync.customers.importer import (
     requested_codes,
 )
 from khaos_sync.sync.customers.models import CustomerImport, CustomerImportEntry
-from khaos_sync.sync.customers.report import Report, write_report
+from khaos_sync.sync.customers.report import Report, store_report
 
 ENTRY_BATCH = 2000
 log = logging.getLogger(__name__)
@@ -49,8 +48,8 @@ def batching() -> Batching:
     return Batching(export_chunk=config["export_chunk"], batch_size=config["batch_size"])
 
 
-def reports_dir() -> Path:
-    return Path(settings.DATA_DIR) / "reports" / "customers"
+# In the reports storage: the data dir on one machine, the bucket's private part on several.
+REPORTS_FOLDER = "reports/customers"
 
 
 def finished_import() -> CustomerImport | None:
@@ -140,7 +139,7 @@ def close_record(record: CustomerImport, report: Report, state: str, error: str 
     """Store the entries and the report files, then mark the import finished or failed."""
     report.finished_at = report.finished_at or timezone.now()
     stem = f"customer-import-{record.pk}-{report.started_at:%Y%m%dT%H%M%S}"
-    json_path, csv_path = write_report(report, reports_dir(), stem)
+    json_name, csv_name = store_report(report, f"{REPORTS_FOLDER}/{stem}")
     with transaction.atomic():
         save_entries(record, report)
         record.state = state
@@ -148,8 +147,8 @@ def close_record(record: CustomerImport, report: Report, state: str, error: str 
         record.finished_at = report.finished_at
         record.totals = report.totals
         record.reasons = report.reasons
-        record.report_json = str(json_path.relative_to(settings.DATA_DIR))
-        record.report_csv = str(csv_path.relative_to(settings.DATA_DIR))
+        record.report_json = json_name
+        record.report_csv = csv_name
         record.save()
 
 

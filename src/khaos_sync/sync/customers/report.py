@@ -13,6 +13,7 @@ from typing import Any
 
 from khaos_sync.files import atomic_write, private_dir
 from khaos_sync.mappers.customers import REASON_LABELS, Reason
+from khaos_sync.sync.core.reports import save_report
 
 CSV_COLUMNS = ("company_code", "company_id", "email", "outcome", "reason", "detail")
 
@@ -90,6 +91,14 @@ def meaning(reason: str) -> str:
         return REASON_LABELS[Reason(reason)]
     except ValueError:
         return reason
+
+
+def store_report(report: Report, stem: str) -> tuple[str, str]:
+    """``<stem>.json`` and ``<stem>.csv`` in the reports storage; returns their names."""
+    return (
+        save_report(f"{stem}.json", report.as_json()),
+        save_report(f"{stem}.csv", report.as_csv()),
+    )
 
 
 def write_report(report: Report, directory: Path, stem: str) -> tuple[Path, Path]:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import PurePosixPath
 from typing import Any
 
-from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.views import View
 from django.views.generic import ListView
 
+from khaos_sync.sync.core.reports import open_report
 from khaos_sync.sync.customers.models import CustomerImport, CustomerImportEntry
 from khaos_sync.sync.customers.report import meaning
+
+CONTENT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
 
 
 class ImportListView(ListView):  # type: ignore[type-arg]
@@ -52,14 +55,22 @@ class ImportReportView(ListView):  # type: ignore[type-arg]
 
 
 class ReportFileView(View):
-    """The report files the import wrote into the data dir."""
+    """The report files the import wrote into the reports storage."""
 
     def get(self, request: HttpRequest, pk: int, kind: str) -> FileResponse:
         record = get_object_or_404(CustomerImport, pk=pk)
-        relative = {"json": record.report_json, "csv": record.report_csv}.get(kind)
-        if not relative:
+        name = {"json": record.report_json, "csv": record.report_csv}.get(kind)
+        if not name:
             raise Http404("no such report file")
-        path = (Path(settings.DATA_DIR) / relative).resolve()
-        if not path.is_file() or Path(settings.DATA_DIR).resolve() not in path.parents:
-            raise Http404("the report file is no longer in the data dir")
-        return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+        try:
+            stream = open_report(name)
+        except SuspiciousFileOperation:  # a name leading out of the storage
+            stream = None
+        if stream is None:
+            raise Http404("the report file is no longer in the reports storage")
+        return FileResponse(
+            stream,
+            as_attachment=True,
+            filename=PurePosixPath(name).name,
+            content_type=CONTENT_TYPES[kind],
+        )

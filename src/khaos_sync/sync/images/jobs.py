@@ -166,7 +166,7 @@ class Tracker:
 
 def finish(job: ImageImportJob, report: ImportReport, *, keep_source: bool = False) -> None:
     counts = report.counts()
-    path = write_report(report, f"import-{job.pk}")
+    report_name = write_report(report, f"import-{job.pk}")
     ImageImportJob.objects.filter(pk=job.pk).update(
         state=State.FAILED if report.error else State.DONE,
         finished_at=timezone.now(),
@@ -177,7 +177,7 @@ def finish(job: ImageImportJob, report: ImportReport, *, keep_source: bool = Fal
         held=counts["held"],
         error=report.error,
         report=report.as_dict(limit=PAGE),
-        report_file=str(path),
+        report_file=report_name,
     )
     if job.delete_source and not keep_source:
         Path(job.source).unlink(missing_ok=True)

@@ -1,19 +1,16 @@
-"""What an image import did, file by file: kept as JSON in the data dir and on the job row."""
+"""What an image import did, file by file: kept as JSON in the reports storage and on the job row."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-
-from khaos_sync.files import atomic_write, private_dir
+from khaos_sync.sync.core.reports import save_report
 
 # The job row (and so the dashboard page) keeps this many entries of each list;
-# the JSON file in the data dir keeps them all.
+# the JSON file in the reports storage keeps them all.
 PAGE = 500
 
 
@@ -69,11 +66,10 @@ class ImportReport:
         return body
 
 
-def reports_dir() -> Path:
-    return Path(settings.DATA_DIR) / "image-reports"
+FOLDER = "image-reports"
 
 
-def write_report(report: ImportReport, name: str) -> Path:
-    """Write the full report as JSON, atomically, and return its path."""
-    target = private_dir(reports_dir()) / f"{name}.json"
-    return atomic_write(target, json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+def write_report(report: ImportReport, name: str) -> str:
+    """Store the full report as JSON and return its name in the reports storage."""
+    body = json.dumps(report.as_dict(), indent=2, ensure_ascii=False)
+    return save_report(f"{FOLDER}/{name}.json", body)
