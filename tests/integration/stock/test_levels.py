@@ -129,7 +129,11 @@ def test_stock_due_in_shows_its_date(shop: RunningSimulator) -> None:
     assert availability(code).dispatch_date == stock.due_date
 
 
-def test_a_pack_follows_its_components(shop: RunningSimulator) -> None:
+def stocked_pack(shop: RunningSimulator, packs: int) -> tuple[Any, list[tuple[str, int]]]:
+    """A synced pack whose components hold, in Khaos, enough for ``packs``, ``packs`` + 1, …
+
+    Returns the pack and its components' (stock code, quantity per pack).
+    """
     pack = next(
         p
         for p in shop.store.items_where("kind = 'pack'")
@@ -144,8 +148,13 @@ def test_a_pack_follows_its_components(shop: RunningSimulator) -> None:
         for link in pack.pack_children
     ]
     for index, (code, per_pack) in enumerate(components):
-        shop.control.adjust_stock(code, 1, level=per_pack * (10 + index))
+        shop.control.adjust_stock(code, 1, level=per_pack * (packs + index))
         shop.control.adjust_stock(code, 2, level=0)
+    return pack, components
+
+
+def test_a_pack_follows_its_components(shop: RunningSimulator) -> None:
+    pack, components = stocked_pack(shop, 10)
     sync_stock_once()
     assert availability(pack.code).num_available == 10
 

@@ -14,7 +14,7 @@ from khaos_sync.sync.stock.flow import sync_stock_once
 from khaos_sync.sync.stock.live import apply_live_levels
 from khaos_sync.sync.stock.models import KhaosSite
 
-from .test_levels import availability, site_levels, tracked_item
+from .test_levels import availability, site_levels, stocked_pack, tracked_item
 
 pytestmark = pytest.mark.django_db
 
@@ -73,24 +73,7 @@ def test_a_live_level_is_written_as_the_pull_would_write_it(shop: RunningSimulat
 
 
 def test_a_live_check_of_components_rebuilds_their_pack(shop: RunningSimulator) -> None:
-    from khaos_sync.sync.catalogue.models import ProductBinding
-
-    pack = next(
-        p
-        for p in shop.store.items_where("kind = 'pack'")
-        if ProductBinding.objects.filter(stock_code=p.code).exists()
-        and all(
-            ProductBinding.objects.filter(stock_id=str(link.target_id)).exists()
-            for link in p.pack_children
-        )
-    )
-    components = [
-        (ProductBinding.objects.get(stock_id=str(link.target_id)).stock_code, int(link.value))
-        for link in pack.pack_children
-    ]
-    for index, (code, per_pack) in enumerate(components):
-        shop.control.adjust_stock(code, 1, level=per_pack * (6 + index))
-        shop.control.adjust_stock(code, 2, level=0)
+    pack, components = stocked_pack(shop, 6)
 
     live_check([code for code, _per_pack in components])
 
