@@ -7,7 +7,7 @@ import json
 import click
 
 from khaos_sync.cli.django_setup import setup_database
-from khaos_sync.cli.runs import finish_run, print_run
+from khaos_sync.cli.runs import finish_run, print_run, print_summary
 
 SUMMARY_ROWS = (
     ("lists", "price lists fetched"),
@@ -32,10 +32,7 @@ def sync_prices(names: tuple[str, ...], url: str | None) -> None:
     from khaos_sync.sync.prices.flow import sync_prices_once
 
     run = sync_prices_once(url=url, names=list(names) or None)
-    width = max(len(label) for _key, label in SUMMARY_ROWS)
-    for key, label in SUMMARY_ROWS:
-        if key in run.summary:
-            click.echo(f"{label.ljust(width)}  {run.summary[key]}")
+    print_summary(run.summary, SUMMARY_ROWS)
     print_run(run)
     finish_run(run)
 

@@ -26,6 +26,14 @@ def print_run(run) -> None:  # type: ignore[no-untyped-def]
         click.echo(f"{name.ljust(width)}  {value}")
 
 
+def print_summary(summary: dict[str, object], rows: tuple[tuple[str, str], ...]) -> None:
+    """The flow's own counts from the run summary, those it recorded, under their labels."""
+    width = max(len(label) for _key, label in rows)
+    for key, label in rows:
+        if key in summary:
+            click.echo(f"{label.ljust(width)}  {summary[key]}")
+
+
 def run_failed(run) -> bool:  # type: ignore[no-untyped-def]
     return bool(run.outcome == "failed" or run.failed)
 

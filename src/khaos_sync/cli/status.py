@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from khaos_sync.cli.django_setup import setup_database
-from khaos_sync.cli.runs import finish_run, print_run
+from khaos_sync.cli.runs import finish_run, print_run, print_summary
 
 SUMMARY_ROWS = (
     ("orders", "orders in the feed"),
@@ -32,18 +32,11 @@ def sync_status(numbers: tuple[str, ...], url: str | None) -> None:
     from khaos_sync.sync.status.flow import sync_order_status, sync_status_once
 
     run = sync_order_status(numbers, url=url) if numbers else sync_status_once(url=url)
-    print_summary(run.summary)
+    print_summary(run.summary, SUMMARY_ROWS)
     for number in numbers:
         print_order(number)
     print_run(run)
     finish_run(run)
-
-
-def print_summary(summary: dict[str, object]) -> None:
-    width = max(len(label) for _key, label in SUMMARY_ROWS)
-    for key, label in SUMMARY_ROWS:
-        if key in summary:
-            click.echo(f"{label.ljust(width)}  {summary[key]}")
 
 
 def print_order(number: str) -> None:
