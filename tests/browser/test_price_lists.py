@@ -101,8 +101,9 @@ def test_ten_in_a_trade_buyers_basket_get_the_break_price(
     page.wait_for_load_state()
     page.goto(f"{live_server.url}/basket/")
     page.fill("#id_form-0-quantity", "10")
-    page.click(".checkout-quantity button[type=submit]")
-    page.wait_for_load_state("networkidle")  # the basket posts the new quantity itself
+    # Wait for the basket's own POST to answer: leaving the page earlier drops it.
+    with page.expect_response(lambda r: r.request.method == "POST" and "/basket/" in r.url):
+        page.click(".checkout-quantity button[type=submit]")
     page.goto(f"{live_server.url}/basket/")
 
     assert page.input_value("#id_form-0-quantity") == "10"
