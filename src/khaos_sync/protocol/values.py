@@ -28,41 +28,69 @@ DELPHI_NULL_DATE: Final = date(1899, 12, 30)
 _DATE_FORMATS: Final = ("%Y-%m-%d", "%d/%m/%Y")
 _TIME_FORMATS: Final = ("%H:%M:%S.%f", "%H:%M:%S", "%H:%M")
 
+# The quick readers below take the exact shapes Khaos writes (``-1``,
+# ``12.99``, ``2024-03-01T09:00:00``) and give the same value the full
+# parsers give; for anything else (blanks, signs, other layouts, bad text)
+# they raise _Unusual and the full parser decides, with its own message. So a
+# value or an error never depends on which of the two read it, and the
+# ``where`` of a message is only put together when it is needed.
+_BOOLS: Final[dict[str | None, bool | None]] = {
+    None: None,
+    "": None,
+    "-1": True,
+    "0": False,
+    "1": True,
+    "true": True,
+    "false": False,
+}
+_ASCII_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+# Short enough that int() takes it whatever the interpreter's digit limit.
+_ASCII_INT = re.compile(r"-?[0-9]{1,18}")
+_ISO_MOMENT = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
+    r"(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,6}))?)?)?"
+)
+_CLOCK = re.compile(r"([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,6}))?)?")
+
+# Values read before, by their exact text: a feed repeats prices, flags,
+# counts and dates many times over. Decimal, int, datetime and time are
+# immutable, so sharing them is safe; each memo stops growing at its limit.
+_MEMO_LIMIT: Final = 4096
+_DECIMALS: dict[str, Decimal] = {}
+_INTS: dict[str, int] = {}
+_MOMENTS: dict[str, datetime | None] = {}
+_CLOCKS: dict[str, time] = {}
+
+
+class _Unusual(Exception):
+    """Text that a quick reader leaves to the full parser."""
+
 
 def parse_bool(text: str | None, *, where: str = "value") -> bool | None:
     """``-1``/``0`` (also true/false); blank means not given."""
-    value = _blank_to_none(text)
-    if value is None:
-        return None
-    folded = value.lower()
-    if folded in _TRUE:
-        return True
-    if folded in _FALSE:
-        return False
-    raise DocumentError(f"{where}: {text!r} is not a Khaos boolean (-1 or 0)")
+    try:
+        return _quick_bool(text)
+    except _Unusual:
+        pass
+    return _parse_bool(text, where)
 
 
 def parse_decimal(text: str | None, *, where: str = "value") -> Decimal | None:
     """A plain decimal such as ``12.99``; blank means not given."""
-    value = _blank_to_none(text)
-    if value is None:
-        return None
-    if not _PLAIN_DECIMAL.fullmatch(value):
-        raise DocumentError(f"{where}: {text!r} is not a decimal number")
     try:
-        return Decimal(value)
-    except InvalidOperation as exc:  # pragma: no cover - the pattern rules it out
-        raise DocumentError(f"{where}: {text!r} is not a decimal number") from exc
+        return _quick_decimal(text)
+    except _Unusual:
+        pass
+    return _parse_decimal(text, where)
 
 
 def parse_int(text: str | None, *, where: str = "value") -> int | None:
     """A whole number; ``12.00`` is accepted because Khaos writes counts that way."""
-    number = parse_decimal(text, where=where)
-    if number is None:
-        return None
-    if number != number.to_integral_value():
-        raise DocumentError(f"{where}: {text!r} is not a whole number")
-    return int(number)
+    try:
+        return _quick_int(text)
+    except _Unusual:
+        pass
+    return _parse_int(text, where)
 
 
 def parse_datetime(text: str | None, *, where: str = "value") -> datetime | None:
@@ -72,15 +100,11 @@ def parse_datetime(text: str | None, *, where: str = "value") -> datetime | None
     ``T`` or a space and ``HH:MM[:SS[.fff]]``. A date alone means midnight.
     Khaos has no time zones, so the result is naive (shop local time).
     """
-    value = _blank_to_none(text)
-    if value is None:
-        return None
-    day_part, _, time_part = value.replace("T", " ", 1).partition(" ")
-    day = _parse_day(day_part, text, where)
-    moment = _parse_time(time_part.strip(), text, where) if time_part.strip() else time()
-    if day == DELPHI_NULL_DATE:
-        return None
-    return datetime.combine(day, moment)
+    try:
+        return _quick_datetime(text)
+    except _Unusual:
+        pass
+    return _parse_datetime(text, where)
 
 
 def parse_date(text: str | None, *, where: str = "value") -> date | None:
@@ -103,10 +127,11 @@ def parse_date_or_datetime(text: str | None, *, where: str = "value") -> date | 
 
 
 def parse_time(text: str | None, *, where: str = "value") -> time | None:
-    value = _blank_to_none(text)
-    if value is None:
-        return None
-    return _parse_time(value, text, where)
+    try:
+        return _quick_time(text)
+    except _Unusual:
+        pass
+    return _parse_clock(text, where)
 
 
 def split_list_value(text: str | None) -> tuple[str, ...]:
@@ -150,6 +175,143 @@ def _blank_to_none(text: str | None) -> str | None:
         return None
     stripped = text.strip()
     return stripped or None
+
+
+# --- the quick readers: same values, or _Unusual ---
+
+
+def _quick_bool(text: str | None) -> bool | None:
+    if text in _BOOLS:
+        return _BOOLS[text]
+    raise _Unusual
+
+
+def _quick_decimal(text: str | None) -> Decimal | None:
+    if not text:
+        return None
+    number = _DECIMALS.get(text)
+    if number is None:
+        if _ASCII_DECIMAL.fullmatch(text) is None:
+            raise _Unusual
+        number = Decimal(text)
+        if len(_DECIMALS) < _MEMO_LIMIT:
+            _DECIMALS[text] = number
+    return number
+
+
+def _quick_int(text: str | None) -> int | None:
+    if not text:
+        return None
+    number = _INTS.get(text)
+    if number is None:
+        if _ASCII_INT.fullmatch(text) is None:
+            raise _Unusual
+        number = int(text)
+        if len(_INTS) < _MEMO_LIMIT:
+            _INTS[text] = number
+    return number
+
+
+def _quick_datetime(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    if text in _MOMENTS:
+        return _MOMENTS[text]
+    match = _ISO_MOMENT.fullmatch(text)
+    if match is None:
+        raise _Unusual
+    year, month, day, hour, minute, second, fraction = match.groups()
+    try:
+        moment = datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            int((fraction or "0").ljust(6, "0")),
+        )
+    except ValueError:
+        raise _Unusual from None
+    result = None if moment.date() == DELPHI_NULL_DATE else moment
+    if len(_MOMENTS) < _MEMO_LIMIT:
+        _MOMENTS[text] = result
+    return result
+
+
+def _quick_time(text: str | None) -> time | None:
+    if not text:
+        return None
+    moment = _CLOCKS.get(text)
+    if moment is None:
+        match = _CLOCK.fullmatch(text)
+        if match is None:
+            raise _Unusual
+        hour, minute, second, fraction = match.groups()
+        try:
+            moment = time(
+                int(hour), int(minute), int(second or 0), int((fraction or "0").ljust(6, "0"))
+            )
+        except ValueError:
+            raise _Unusual from None
+        if len(_CLOCKS) < _MEMO_LIMIT:
+            _CLOCKS[text] = moment
+    return moment
+
+
+# --- the full parsers: every layout, and the messages ---
+
+
+def _parse_bool(text: str | None, where: str) -> bool | None:
+    value = _blank_to_none(text)
+    if value is None:
+        return None
+    folded = value.lower()
+    if folded in _TRUE:
+        return True
+    if folded in _FALSE:
+        return False
+    raise DocumentError(f"{where}: {text!r} is not a Khaos boolean (-1 or 0)")
+
+
+def _parse_decimal(text: str | None, where: str) -> Decimal | None:
+    value = _blank_to_none(text)
+    if value is None:
+        return None
+    if not _PLAIN_DECIMAL.fullmatch(value):
+        raise DocumentError(f"{where}: {text!r} is not a decimal number")
+    try:
+        return Decimal(value)
+    except InvalidOperation as exc:  # pragma: no cover - the pattern rules it out
+        raise DocumentError(f"{where}: {text!r} is not a decimal number") from exc
+
+
+def _parse_int(text: str | None, where: str) -> int | None:
+    number = _parse_decimal(text, where)
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise DocumentError(f"{where}: {text!r} is not a whole number")
+    return int(number)
+
+
+def _parse_datetime(text: str | None, where: str) -> datetime | None:
+    value = _blank_to_none(text)
+    if value is None:
+        return None
+    day_part, _, time_part = value.replace("T", " ", 1).partition(" ")
+    day = _parse_day(day_part, text, where)
+    moment = _parse_time(time_part.strip(), text, where) if time_part.strip() else time()
+    if day == DELPHI_NULL_DATE:
+        return None
+    return datetime.combine(day, moment)
+
+
+def _parse_clock(text: str | None, where: str) -> time | None:
+    value = _blank_to_none(text)
+    if value is None:
+        return None
+    return _parse_time(value, text, where)
 
 
 def _parse_day(value: str, original: str | None, where: str) -> date:
@@ -209,29 +371,62 @@ class Fields:
 
     def text(self, tag: str) -> str | None:
         """Raw text of a child: None if missing, ``""`` if empty."""
-        element = self.child(tag)
+        element = self._first.get(tag)
         if element is None:
             return None
         return element.text or ""
 
     def code(self, tag: str) -> str | None:
         """Stripped text of a child; None if missing or blank."""
-        return _blank_to_none(self.text(tag))
+        element = self._first.get(tag)
+        if element is None:
+            return None
+        text = element.text
+        return text.strip() or None if text else None
 
     def as_bool(self, tag: str) -> bool | None:
-        return parse_bool(self.text(tag), where=self._where(tag))
+        element = self._first.get(tag)
+        if element is None:
+            return None
+        try:
+            return _quick_bool(element.text)
+        except _Unusual:
+            pass
+        return _parse_bool(element.text, self._where(tag))
 
     def as_decimal(self, tag: str) -> Decimal | None:
-        return parse_decimal(self.text(tag), where=self._where(tag))
+        element = self._first.get(tag)
+        if element is None:
+            return None
+        try:
+            return _quick_decimal(element.text)
+        except _Unusual:
+            pass
+        return _parse_decimal(element.text, self._where(tag))
 
     def as_int(self, tag: str) -> int | None:
-        return parse_int(self.text(tag), where=self._where(tag))
+        element = self._first.get(tag)
+        if element is None:
+            return None
+        try:
+            return _quick_int(element.text)
+        except _Unusual:
+            pass
+        return _parse_int(element.text, self._where(tag))
 
     def as_date(self, tag: str) -> date | None:
-        return parse_date(self.text(tag), where=self._where(tag))
+        moment = self.as_datetime(tag)
+        return None if moment is None else moment.date()
 
     def as_datetime(self, tag: str) -> datetime | None:
-        return parse_datetime(self.text(tag), where=self._where(tag))
+        element = self._first.get(tag)
+        if element is None:
+            return None
+        try:
+            return _quick_datetime(element.text)
+        except _Unusual:
+            pass
+        return _parse_datetime(element.text, self._where(tag))
 
     def as_date_or_datetime(self, tag: str) -> date | None:
         return parse_date_or_datetime(self.text(tag), where=self._where(tag))
@@ -242,16 +437,16 @@ class Fields:
         return None if value is None else str(value)
 
     def attr_code(self, name: str) -> str | None:
-        return _blank_to_none(self.attr(name))
+        return element_attr_code(self.element, name)
 
     def attr_bool(self, name: str) -> bool | None:
-        return parse_bool(self.attr(name), where=self._where(f"@{name}"))
+        return element_attr_bool(self.element, name)
 
     def attr_decimal(self, name: str) -> Decimal | None:
-        return parse_decimal(self.attr(name), where=self._where(f"@{name}"))
+        return element_attr_decimal(self.element, name)
 
     def attr_int(self, name: str) -> int | None:
-        return parse_int(self.attr(name), where=self._where(f"@{name}"))
+        return element_attr_int(self.element, name)
 
     def attr_date(self, name: str) -> date | None:
         return parse_date(self.attr(name), where=self._where(f"@{name}"))
@@ -272,6 +467,40 @@ def element_text(element: etree._Element) -> str:
 
 def element_code(element: etree._Element) -> str | None:
     return _blank_to_none(element.text)
+
+
+def element_attr_code(element: etree._Element, name: str) -> str | None:
+    """An attribute's stripped value; None if absent or blank."""
+    value = element.get(name)
+    return value.strip() or None if value else None
+
+
+def element_attr_bool(element: etree._Element, name: str) -> bool | None:
+    """An attribute read as :func:`parse_bool`; a message names ``TAG/@NAME``."""
+    value = element.get(name)
+    try:
+        return _quick_bool(value)
+    except _Unusual:
+        pass
+    return _parse_bool(value, f"{element.tag}/@{name}")
+
+
+def element_attr_decimal(element: etree._Element, name: str) -> Decimal | None:
+    value = element.get(name)
+    try:
+        return _quick_decimal(value)
+    except _Unusual:
+        pass
+    return _parse_decimal(value, f"{element.tag}/@{name}")
+
+
+def element_attr_int(element: etree._Element, name: str) -> int | None:
+    value = element.get(name)
+    try:
+        return _quick_int(value)
+    except _Unusual:
+        pass
+    return _parse_int(value, f"{element.tag}/@{name}")
 
 
 def expect_root(root: etree._Element, *tags: str) -> None:

@@ -13,12 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import IntEnum
+from typing import Any, Final
 
 from lxml import etree
 
 from khaos_sync.protocol.errors import DocumentError
 from khaos_sync.protocol.values import (
     Fields,
+    element_attr_bool,
+    element_attr_code,
+    element_attr_decimal,
+    element_attr_int,
     element_code,
     element_text,
     expect_root,
@@ -38,6 +43,12 @@ from khaos_sync.protocol.xmlsafe import (
 
 ROOT_TAG = "STOCK_ITEMS"
 ITEM_TAG = "STOCK_ITEM"
+
+# A feed repeats the same type levels, UDAs and options item after item.
+# These records are frozen, so one instance per distinct source serves every
+# item that has it; each memo stops growing at its limit.
+_MEMO_LIMIT: Final = 4096
+_SHARED_TEXT_LIMIT: Final = 200
 
 
 class LinkType(IntEnum):
@@ -284,9 +295,9 @@ def _read_item(fields: Fields, *, inherited_is_net: bool | None) -> StockItem:
         sell_price_web=fields.as_decimal("SELL_PRICE_WEB"),
         vat_rate=fields.as_decimal("VAT_RATE"),
         country_rates=_country_rates(fields),
-        stock_ttype=_type_level(fields, "STOCK_TTYPE"),
-        stock_type=_type_level(fields, "STOCK_TYPE"),
-        stock_mid_type=_type_level(fields, "STOCK_MID_TYPE"),
+        stock_ttype=_type_level(fields, "STOCK_TTYPE", "STOCK_TTYPE_ID"),
+        stock_type=_type_level(fields, "STOCK_TYPE", "STOCK_TYPE_ID"),
+        stock_mid_type=_type_level(fields, "STOCK_MID_TYPE", "STOCK_MID_TYPE_ID"),
         stock_sub_type=_sub_type_level(fields),
         web=fields.as_bool("WEB"),
         discontinued=fields.as_bool("DISCONTINUED"),
@@ -324,8 +335,8 @@ def _read_item(fields: Fields, *, inherited_is_net: bool | None) -> StockItem:
 
 
 def _is_net(fields: Fields, tag: str) -> bool | None:
-    price = fields.nested(tag)
-    return None if price is None else price.attr_bool("IS_NET")
+    price = fields.child(tag)
+    return None if price is None else element_attr_bool(price, "IS_NET")
 
 
 def _first_text(fields: Fields, *tags: str) -> str | None:
@@ -336,24 +347,42 @@ def _first_text(fields: Fields, *tags: str) -> str | None:
     return None
 
 
-def _type_level(fields: Fields, tag: str) -> StockTypeLevel:
-    element = fields.nested(tag)
-    return StockTypeLevel(
-        name=None if element is None else element.own_code(),
-        id=fields.code(f"{tag}_ID"),
-        epos_desc=None if element is None else element.attr_code("EPOS_DESC"),
-    )
+_LevelParts = tuple[str | None, str | None, str | None]
+_LEVELS: dict[_LevelParts, StockTypeLevel] = {}
+
+
+def _type_level(fields: Fields, tag: str, id_tag: str) -> StockTypeLevel:
+    return _shared_level(_level_parts(fields, tag, id_tag))
 
 
 def _sub_type_level(fields: Fields) -> StockTypeLevel:
     # SUB_TYPE duplicates STOCK_SUB_TYPE; SCS children carry only SUB_TYPE_ID.
-    level = _type_level(fields, "STOCK_SUB_TYPE")
-    fallback = _type_level(fields, "SUB_TYPE")
-    return StockTypeLevel(
-        name=level.name or fallback.name,
-        id=level.id or fallback.id,
-        epos_desc=level.epos_desc or fallback.epos_desc,
+    name, level_id, epos_desc = _level_parts(fields, "STOCK_SUB_TYPE", "STOCK_SUB_TYPE_ID")
+    fallback_name, fallback_id, fallback_epos_desc = _level_parts(fields, "SUB_TYPE", "SUB_TYPE_ID")
+    return _shared_level(
+        (name or fallback_name, level_id or fallback_id, epos_desc or fallback_epos_desc)
     )
+
+
+def _level_parts(fields: Fields, tag: str, id_tag: str) -> _LevelParts:
+    """(name, id, EPOS_DESC) of a classification level."""
+    element = fields.child(tag)
+    if element is None:
+        return (None, fields.code(id_tag), None)
+    return (element_code(element), fields.code(id_tag), element_attr_code(element, "EPOS_DESC"))
+
+
+def _shared_level(parts: _LevelParts) -> StockTypeLevel:
+    level = _LEVELS.get(parts)
+    if level is None:
+        level = StockTypeLevel(name=parts[0], id=parts[1], epos_desc=parts[2])
+        _remember(_LEVELS, parts, level)
+    return level
+
+
+def _remember(memo: dict[Any, Any], key: object, value: object) -> None:
+    if len(memo) < _MEMO_LIMIT:
+        memo[key] = value
 
 
 def _country_rates(fields: Fields) -> tuple[CountryRate, ...]:
@@ -362,12 +391,11 @@ def _country_rates(fields: Fields) -> tuple[CountryRate, ...]:
         return ()
     rates = []
     for element in container.iterchildren("COUNTRY_RATE"):
-        rate = Fields(element)
-        code = rate.attr_code("COUNTRY_CODE")
+        code = element_attr_code(element, "COUNTRY_CODE")
         value = parse_decimal(element.text, where="COUNTRY_RATE")
         if code is None and value is None:
             continue
-        rates.append(CountryRate(code, rate.attr_code("COUNTRY_NAME"), value))
+        rates.append(CountryRate(code, element_attr_code(element, "COUNTRY_NAME"), value))
     return tuple(rates)
 
 
@@ -384,23 +412,46 @@ def _image_filename(fields: Fields) -> str | None:
     return None if value == "?" else value
 
 
+_UDAS: dict[tuple[str | None, ...], Uda] = {}
+_OPTIONS: dict[tuple[str | None, str | None], StockOption] = {}
+
+
 def _uda(element: etree._Element) -> Uda:
-    uda = Fields(element)
-    name = uda.attr("NAME") or ""
-    uda_type = uda.attr_code("TYPE")
+    text = element.text
+    if text is not None and len(text) > _SHARED_TEXT_LIMIT:
+        return _new_uda(element)  # long texts are rarely repeated: not kept
+    # Everything a Uda is made of, as written.
+    source = (element.get("NAME"), element.get("TYPE"), text, element.get("INDEX"))
+    uda = _UDAS.get(source)
+    if uda is None:
+        uda = _new_uda(element)
+        _remember(_UDAS, source, uda)
+    return uda
+
+
+def _new_uda(element: etree._Element) -> Uda:
+    name = element.get("NAME")
+    uda_type = element_attr_code(element, "TYPE")
+    if uda_type is not None:
+        uda_type = uda_type.upper()
     value = element_text(element)
     return Uda(
-        name=name,
-        type=None if uda_type is None else uda_type.upper(),
+        name=str(name) if name else "",
+        type=uda_type,
         value=value,
-        list_values=split_list_value(value) if (uda_type or "").upper() == UdaType.LIST else (),
-        choice_index=uda.attr_int("INDEX"),
+        list_values=split_list_value(value) if uda_type == UdaType.LIST else (),
+        choice_index=element_attr_int(element, "INDEX"),
     )
 
 
 def _option(element: etree._Element) -> StockOption:
-    name = element.get("NAME") or ""
-    return StockOption(str(name), parse_bool(element.text, where=f"OPTION[{name}]"))
+    source = (element.get("NAME"), element.text)
+    option = _OPTIONS.get(source)
+    if option is None:
+        name = source[0] or ""
+        option = StockOption(str(name), parse_bool(source[1], where=f"OPTION[{name}]"))
+        _remember(_OPTIONS, source, option)
+    return option
 
 
 def _barcodes(fields: Fields) -> tuple[Barcode, ...]:
@@ -461,14 +512,13 @@ def _supplier_refs(fields: Fields) -> tuple[SupplierRef, ...]:
         return ()
     refs = []
     for element in container.iterchildren("SUPPLIER_REF"):
-        ref = Fields(element)
         refs.append(
             SupplierRef(
-                code=ref.own_code(),
-                supplier_urn=ref.attr_code("SUPPLIER_URN"),
-                supplier_name=ref.attr_code("SUPPLIER_NAME"),
-                is_preferred=ref.attr_bool("IS_PREFERRED"),
-                purchase_cost=ref.attr_decimal("PURCHASE_COST"),
+                code=element_code(element),
+                supplier_urn=element_attr_code(element, "SUPPLIER_URN"),
+                supplier_name=element_attr_code(element, "SUPPLIER_NAME"),
+                is_preferred=element_attr_bool(element, "IS_PREFERRED"),
+                purchase_cost=element_attr_decimal(element, "PURCHASE_COST"),
             )
         )
     return tuple(refs)

@@ -15,7 +15,7 @@ from enum import IntEnum
 
 from lxml import etree
 
-from khaos_sync.protocol.values import Fields, expect_root
+from khaos_sync.protocol.values import Fields, element_attr_code, expect_root
 from khaos_sync.protocol.xmlsafe import (
     Source,
     iter_elements,
@@ -75,12 +75,13 @@ def parse_stock_status(data: bytes | str) -> list[StockStatus]:
 
 def read_stock_status(element: etree._Element) -> StockStatus:
     fields = Fields(element)
+    description = element.get("DESC")
     return StockStatus(
         site=_site(fields),
-        stock_code=fields.attr_code("CODE"),
-        stock_id=fields.attr_code("ID"),
-        other_ref=fields.attr_code("OTHER_REF"),
-        description=fields.attr("DESC"),
+        stock_code=element_attr_code(element, "CODE"),
+        stock_id=element_attr_code(element, "ID"),
+        other_ref=element_attr_code(element, "OTHER_REF"),
+        description=None if description is None else str(description),
         level=fields.as_decimal("LEVEL"),
         status=fields.as_int("STATUS"),
         lead_time=fields.as_date("LEAD_TIME"),
@@ -95,7 +96,7 @@ def read_stock_status(element: etree._Element) -> StockStatus:
 
 
 def _site(fields: Fields) -> str | None:
-    own = fields.attr_code("SITE") or fields.code("SITE")
+    own = element_attr_code(fields.element, "SITE") or fields.code("SITE")
     if own is not None:
         return own
     for ancestor in fields.element.iterancestors(ROOT_TAG):

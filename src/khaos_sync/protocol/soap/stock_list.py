@@ -33,12 +33,14 @@ from khaos_sync.protocol.soap.envelope import (
     return_element,
 )
 from khaos_sync.protocol.soap.operations import STOCK_LIST_ITEM, get_operation
+from khaos_sync.protocol.soap.values import ValueFormatError, parse_scalar
 from khaos_sync.protocol.xmlsafe import check_prolog_head, pull_parser
 
 _OPERATION: Final = "GetStockList"
 _ENVELOPE: Final = f"{{{SOAP_ENV}}}Envelope"
 _BODY: Final = f"{{{SOAP_ENV}}}Body"
 _NIL: Final = f"{{{XSI}}}nil"
+_ENTRY_FIELDS: Final = frozenset(name for name, _ in STOCK_LIST_ITEM.fields)
 
 
 class StockListAnswer:
@@ -60,6 +62,7 @@ class StockListAnswer:
         self._struct: Any = None  # the TStockList element, once known
         self._struct_id: str | None = None
         self._arrays: list[Any] = []  # List elements whose items are streamed here
+        self._item_depth = 0  # depth of the streamed items, once the list is known
         self._array_id: str | None = None
         self._targets: dict[str, Any] = {}  # id -> kept multi-reference element
         self._awaited: set[str] = set()  # ids referenced by a streamed item
@@ -118,9 +121,12 @@ class StockListAnswer:
         for event, element in events:
             if event == "start":
                 self._depth += 1
-                self._started(element)
+                # Inside an entry of a known list nothing is left to recognise.
+                if not self._item_depth or self._depth <= self._item_depth:
+                    self._started(element)
             else:
-                self._ended(element)
+                if not self._item_depth or self._depth <= self._item_depth:
+                    self._ended(element)
                 self._depth -= 1
 
     # --- recognising the list ---
@@ -146,7 +152,7 @@ class StockListAnswer:
         if ref_id == self._struct_id and self._struct is None:
             self._struct = element
         elif ref_id == self._array_id and not self._arrays:
-            self._arrays.append(element)
+            self._streamed(element)
 
     def _found_struct(self, element: Any) -> None:
         if self._struct is not None or self._struct_id is not None:
@@ -165,9 +171,13 @@ class StockListAnswer:
         href = element.get("href")
         if href is None:
             if element.get(_NIL) not in ("true", "1"):
-                self._arrays.append(element)
+                self._streamed(element)
         elif href.startswith("#") and href[1:] not in self._targets:
             self._array_id = href[1:]
+
+    def _streamed(self, array: Any) -> None:
+        self._arrays.append(array)
+        self._item_depth = self._depth + 1
 
     # --- the entries ---
 
@@ -204,6 +214,9 @@ class StockListAnswer:
         self._spend(target)
 
     def _entry(self, element: Any) -> StockListEntry:
+        entry = _plain_entry(element)
+        if entry is not None:
+            return entry
         index = len(self._decoded) + len(self._slots)
         wire = Reader(self._body).read(element, STOCK_LIST_ITEM, path=f"{_OPERATION}.List[{index}]")
         return StockListEntry.from_wire(wire)
@@ -253,6 +266,44 @@ class StockListAnswer:
             entries += [StockListEntry.from_wire(item) for item in items if item is not None]
         self.count = count if isinstance(count, int) else None
         return entries
+
+
+def _plain_entry(element: Any) -> StockListEntry | None:
+    """The entry of an item laid out as Khaos writes it, read by a direct walk.
+
+    That is: no href or nil on the item or its fields, fields unqualified and
+    holding text only, a LastUpdated that parses. Such an item gives the same
+    entry as the generic reader; for anything else this returns None and the
+    generic reader decides, with its own messages.
+    """
+    if element.get("href") is not None or element.get(_NIL) is not None:
+        return None
+    texts: dict[str, str | None] = {}
+    for child in element:
+        tag = child.tag
+        if tag in _ENTRY_FIELDS:
+            if tag in texts:
+                continue  # the first occurrence wins
+            if len(child) or child.get("href") is not None or child.get(_NIL) is not None:
+                return None
+            texts[tag] = child.text
+        elif isinstance(tag, str) and tag.startswith("{"):
+            return None  # a qualified name may be one of the fields
+    if not texts:
+        return None
+    updated = texts.get("LastUpdated")
+    try:
+        last_updated = None if updated is None else parse_scalar(updated, "dateTime")
+    except ValueFormatError:
+        return None
+    return StockListEntry(
+        stock_code=texts.get("StockCode") or "",
+        other_ref=texts.get("OtherRef") or "",
+        stock_desc=texts.get("StockDesc") or "",
+        parent_code=texts.get("ParentCode") or "",
+        parent_other_ref=texts.get("ParentOtherRef") or "",
+        last_updated=last_updated,
+    )
 
 
 def _local(element: Any) -> str:
