@@ -110,8 +110,8 @@ class KhaosBackend(Protocol):
 
     # --- catalogue and stock ---
 
-    def changed_items(self, since: datetime | None, change: Change) -> list[StockListEntry]:
-        """Items changed since ``since`` (None: every item), by ``change``."""
+    def changed_items(self, since: datetime | None, change: Change) -> Iterator[StockListEntry]:
+        """Items changed since ``since`` (None: every item), by ``change``, as they arrive."""
         ...
 
     def item_details(

@@ -67,7 +67,7 @@ class CloudBackend(base.KhaosBackend):
     def sites(self) -> SiteList:
         self.refuse("set-up")
 
-    def changed_items(self, since: datetime | None, change: Change) -> list[StockListEntry]:
+    def changed_items(self, since: datetime | None, change: Change) -> Iterator[StockListEntry]:
         self.refuse("items" if change == Change.REVISED else "levels")
 
     def item_details(

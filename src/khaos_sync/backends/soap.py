@@ -41,7 +41,6 @@ from khaos_sync.protocol.documents.stock import StockItem
 from khaos_sync.protocol.documents.stock_status import StockStatus
 from khaos_sync.protocol.documents.web_categories import (
     WebCategories,
-    parse_web_categories,
     parse_web_categories_ex2,
 )
 from khaos_sync.protocol.errors import (
@@ -135,14 +134,12 @@ class SoapBackend(KhaosBackend):
 
     # --- catalogue and stock ---
 
-    def changed_items(self, since: datetime | None, change: Change) -> list[StockListEntry]:
+    def changed_items(self, since: datetime | None, change: Change) -> Iterator[StockListEntry]:
         self.counted()
-        # Streamed: a whole catalogue's list never sits in memory as an answer or a tree.
-        return list(
-            self.client.iter_stock_list(
-                date_type=DATE_TYPES[change],
-                date_value=EVERYTHING_SINCE if since is None else khaos_local(since),
-            )
+        # Streamed: a whole catalogue's list never sits in memory as an answer, a tree or a list.
+        return self.client.iter_stock_list(
+            date_type=DATE_TYPES[change],
+            date_value=EVERYTHING_SINCE if since is None else khaos_local(since),
         )
 
     def item_details(
@@ -176,7 +173,7 @@ class SoapBackend(KhaosBackend):
 
     def web_categories(self, website: str) -> WebCategories:
         self.counted()
-        return parse_web_categories(self.client.export_web_categories(website=website))
+        return self.client.export_web_category_tree(website=website)
 
     def levels(
         self, codes: Sequence[str], chunk_size: int, progress: Progress | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from khaos_sync.mappers.html import sanitise_html
@@ -19,16 +18,34 @@ class CategorySpec:
 
 @dataclass
 class Memberships:
-    """Which categories each item belongs to, keyed by STOCK_ID and by code."""
+    """Which categories each item belongs to, keyed by STOCK_ID and by code.
 
-    by_id: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    by_code: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    Tuples rather than sets: a large catalogue holds one or two categories per
+    item for the whole run, and an empty set alone costs several tuples.
+    """
+
+    by_id: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    by_code: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # One tuple per distinct set of categories, shared by every item in that set.
+    shared: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
 
     def of(self, stock_id: str | None, stock_code: str | None) -> tuple[str, ...]:
         found = set(self.by_id.get(stock_id or "", ())) | set(
             self.by_code.get(stock_code or "", ())
         )
         return tuple(sorted(found))
+
+    def add_id(self, stock_id: str, category_id: str) -> None:
+        self._join(self.by_id, stock_id, category_id)
+
+    def add_code(self, code: str, category_id: str) -> None:
+        self._join(self.by_code, code, category_id)
+
+    def _join(self, index: dict[str, tuple[str, ...]], key: str, category_id: str) -> None:
+        current = index.get(key, ())
+        if category_id not in current:
+            joined = (*current, category_id)
+            index[key] = self.shared.setdefault(joined, joined)
 
 
 def category_specs(tree: WebCategories) -> list[CategorySpec]:
@@ -65,9 +82,9 @@ def add_members(result: Memberships, category: WebCategory) -> None:
         if item.deleted:
             continue
         if item.stock_id:
-            result.by_id[item.stock_id].add(category.id)
+            result.add_id(item.stock_id, category.id)
         for code in (item.stock_code, *item.scs_codes):
             if code:
-                result.by_code[code].add(category.id)
+                result.add_code(code, category.id)
     for code in category.item_codes:
-        result.by_code[code].add(category.id)
+        result.add_code(code, category.id)

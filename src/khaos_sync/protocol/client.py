@@ -28,6 +28,7 @@ import httpx
 from khaos_sync import __version__
 from khaos_sync.protocol.documents.stock import StockItem, iter_stock_items_of_pieces
 from khaos_sync.protocol.documents.stock_status import StockStatus, iter_stock_status_of_pieces
+from khaos_sync.protocol.documents.web_categories import WebCategories, read_web_categories
 from khaos_sync.protocol.errors import KhaosError, ProtocolError, SoapFault, TransientError
 from khaos_sync.protocol.results import (
     CompanyList,
@@ -482,6 +483,14 @@ class KhaosClient:
         self, *, website: str | None = None, timeout: float | None = None
     ) -> str:
         return _str(self.call("ExportWebCategories", timeout=timeout, Website=website))
+
+    def export_web_category_tree(
+        self, *, website: str | None = None, timeout: float | None = None
+    ) -> WebCategories:
+        """ExportWebCategories decoded while it arrives: the items never wait as one document."""
+        return read_web_categories(
+            self.stream_string("ExportWebCategories", timeout=timeout, Website=website)
+        )
 
     def export_web_categories_compressed(
         self,

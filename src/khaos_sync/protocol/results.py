@@ -41,7 +41,7 @@ def _quantity(data: Wire, name: str) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StockListEntry:
     stock_code: str
     other_ref: str = ""

@@ -297,14 +297,37 @@ def iter_elements_of_pieces(
     yield from feed.close()
 
 
+def iter_events_of_pieces(
+    pieces: Iterable[bytes], tags: tuple[str, ...], *, root: str
+) -> Iterator[tuple[Event, etree._Element]]:
+    """Start and end events of ``tags`` in a document arriving in UTF-8 pieces.
+
+    The prolog and root are checked as by :func:`iter_elements_of_pieces`, but
+    nothing is released: the caller removes what it has read, so that it can
+    keep an enclosing element's own children (a nested tree) while its items go.
+    """
+    feed = _DocumentFeed(tags, root, events=("start", "end"), release=False)
+    for piece in pieces:
+        yield from feed.feed(piece)
+    yield from feed.close()
+
+
 class _DocumentFeed:
-    def __init__(self, tag: str, root: str | None) -> None:
+    def __init__(
+        self,
+        tag: str | tuple[str, ...],
+        root: str | None,
+        *,
+        events: tuple[Event, ...] = ("end",),
+        release: bool = True,
+    ) -> None:
         self._root = root
         self._head: bytes | None = b""  # None once the prolog has been checked
         self._checked = False
-        self._parser = pull_parser(("end",), tag=tag)
+        self._release = release
+        self._parser = pull_parser(events, tag=tag)
 
-    def feed(self, piece: bytes) -> Iterator[etree._Element]:
+    def feed(self, piece: bytes) -> Iterator[Any]:
         if self._head is not None:
             self._head += piece
             if not self._take_head(complete=False):
@@ -313,7 +336,7 @@ class _DocumentFeed:
             self._parse(piece)
         yield from self._events()
 
-    def close(self) -> Iterator[etree._Element]:
+    def close(self) -> Iterator[Any]:
         if self._head is not None and not self._take_head(complete=True):
             raise DocumentError("document is empty")
         try:
@@ -362,16 +385,20 @@ class _DocumentFeed:
         except etree.XMLSyntaxError as exc:
             raise DocumentError(f"document is not well-formed XML: {exc}") from exc
 
-    def _events(self) -> Iterator[etree._Element]:
+    def _events(self) -> Iterator[Any]:
+        """Elements (released after use), or ``(event, element)`` pairs when not released."""
         try:
             events = list(self._parser.read_events())
         except etree.XMLSyntaxError as exc:
             raise DocumentError(f"document is not well-formed XML: {exc}") from exc
-        for _event, found in events:
+        for event, found in events:
             element = cast(etree._Element, found)
             if not self._checked:
                 _refuse_doctype_in(element)
                 self._checked = True
+            if not self._release:
+                yield event, element
+                continue
             yield element
             _release(element)
 
@@ -385,7 +412,9 @@ def feed_parser(target: Any) -> etree.XMLParser:
     return etree.XMLParser(target=target, huge_tree=True, **HARDENED)
 
 
-def pull_parser(events: tuple[Event, ...], *, tag: str | None = None) -> etree.XMLPullParser:
+def pull_parser(
+    events: tuple[Event, ...], *, tag: str | tuple[str, ...] | None = None
+) -> etree.XMLPullParser:
     """A hardened pull parser (``feed`` bytes, then read its events) for large answers.
 
     The caller checks the prolog (:func:`check_prolog_head`) before feeding it.

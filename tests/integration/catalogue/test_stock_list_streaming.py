@@ -28,11 +28,11 @@ def test_changed_items_of_a_large_catalogue_are_those_of_the_whole_answer(start_
     simulator = start_simulator(ITEMS, seed=11, name=f"large-{arrays}.sqlite3", arrays=arrays)
     with SoapBackend(KhaosClient(simulator.url, timeout=120)) as backend:
         for change in Change:
-            changed = backend.changed_items(None, change)
+            changed = list(backend.changed_items(None, change))
             assert len(changed) >= ITEMS
             assert changed == list(whole_list(backend.client, change, EVERYTHING_SINCE).entries)
 
-        everything = backend.changed_items(None, Change.REVISED)
+        everything = list(backend.changed_items(None, Change.REVISED))
         now = simulator.store.advance_clock(3600)
         edited = everything[len(everything) // 2].stock_code
         simulator.control.edit_item(edited, description="Edited after the first listing")

@@ -10,6 +10,7 @@ import pytest
 from khaos_sync.protocol.documents.web_categories import (
     parse_web_categories,
     parse_web_categories_ex2,
+    read_web_categories,
 )
 from khaos_sync.protocol.errors import DocumentError
 
@@ -142,3 +143,60 @@ def test_own_web_categories_ex2_fixture(khaosws_fixtures: Path) -> None:
     assert (green.stock_id, green.sell_price, green.short_desc) == ("30118", Decimal("0"), None)
     assert kitchen.items[0].short_desc == "Camp mug"
     assert [w.website_stock_code for w in tree.website_items] == ["FLASK750", None]
+
+
+# Shapes the document's definition leaves out: a CATEGORY or STOCK_ITEM where no
+# category may hold it, a second WEBSITE_STOCK_ITEMS, blank codes.
+ODD_SHAPES = (
+    '<?xml version="1.0" encoding="utf-8"?>\n'
+    '<WEBSITE NAME="Odd" ID="9"><STOCK_ITEM><STOCK_CODE>LOOSE</STOCK_CODE></STOCK_ITEM>'
+    '<CATEGORY ID="1" NAME="One"><ITEM> </ITEM><ITEM>A1</ITEM>'
+    '<STOCK_ITEM><STOCK_CODE>A2</STOCK_CODE><CATEGORY ID="X" NAME="inside an item"/>'
+    "<SCS><STOCK_CODE>A2-1</STOCK_CODE><STOCK_CODE> </STOCK_CODE></SCS></STOCK_ITEM>"
+    '<CATEGORY ID="2" NAME="Two"><STOCK_ITEM DELETE="1"><STOCK_ID>7</STOCK_ID></STOCK_ITEM>'
+    '<CUSTOM><CUSTOM_PROPERTY NAME="K">v</CUSTOM_PROPERTY></CUSTOM></CATEGORY>'
+    "<STOCK_ITEM><STOCK_CODE>A3</STOCK_CODE></STOCK_ITEM></CATEGORY>"
+    '<WRAP><CATEGORY ID="W" NAME="wrapped"/></WRAP>'
+    "<WEBSITE_STOCK_ITEMS><STOCK_ITEM><STOCK_CODE>W1</STOCK_CODE></STOCK_ITEM>"
+    "</WEBSITE_STOCK_ITEMS><WEBSITE_STOCK_ITEMS><STOCK_ITEM><STOCK_CODE>W2</STOCK_CODE>"
+    '</STOCK_ITEM></WEBSITE_STOCK_ITEMS><CATEGORY ID="3" NAME="Three"/></WEBSITE>'
+)
+
+
+def pieces(data: bytes, size: int) -> list[bytes]:
+    return [data[i : i + size] for i in range(0, len(data), size)]
+
+
+def test_odd_shapes_read_as_the_definition_says() -> None:
+    tree = parse_web_categories(ODD_SHAPES)
+    assert [(c.id, c.parent_id) for c in tree.walk()] == [("1", None), ("2", "1"), ("3", None)]
+    one = tree.categories[0]
+    assert one.item_codes == ("A1",)
+    assert [(i.stock_code, i.scs_codes) for i in one.items] == [("A2", ("A2-1",)), ("A3", ())]
+    assert one.children[0].items[0].deleted is True
+    assert [w.stock_code for w in tree.website_items] == ["W1"]
+
+
+@pytest.mark.parametrize("size", [1, 7, 4096])
+def test_streamed_answer_reads_the_same_tree(size: int, khaosws_fixtures: Path) -> None:
+    """The SOAP path reads the document in pieces and drops items as it goes."""
+    documents = [
+        ODD_SHAPES.encode(),
+        (khaosws_fixtures / "KSDXMLWebCategories.xml").read_bytes(),
+        (khaosws_fixtures / "KSDXMLWebCategoriesEx2.xml").read_bytes(),
+    ]
+    for document in documents:
+        assert read_web_categories(pieces(document, size)) == parse_web_categories(document)
+
+
+def test_streamed_published_samples_read_the_same_tree(khaosws_samples: Path) -> None:
+    for name in ("KSDXMLWebCategories.xml", "KSDXMLWebCategoriesEx2.xml"):
+        document = (khaosws_samples / name).read_text(encoding="utf-8").encode()
+        assert read_web_categories(pieces(document, 13)) == parse_web_categories(document)
+
+
+def test_streamed_wrong_document_is_refused() -> None:
+    with pytest.raises(DocumentError, match="root <WEBSITE>"):
+        read_web_categories([b"<STOCK_ITEMS/>"])
+    with pytest.raises(DocumentError, match="well-formed"):
+        read_web_categories([b'<WEBSITE NAME="S"><CATEGORY ID="1">'])

@@ -8,14 +8,15 @@ categories at all, which reads as an empty tree.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Final
 
 from lxml import etree
 
 from khaos_sync.protocol.values import Fields, element_code, element_text, expect_root
-from khaos_sync.protocol.xmlsafe import parse_document
+from khaos_sync.protocol.xmlsafe import iter_events_of_pieces, parse_document
 
 ROOT_TAG = "WEBSITE"
 
@@ -86,35 +87,131 @@ def parse_web_categories(data: bytes | str) -> WebCategories:
     """Parse an ExportWebCategories or ExportWebCategoriesEx2 document."""
     root = parse_document(data)
     expect_root(root, ROOT_TAG)
-    fields = Fields(root)
-    return WebCategories(
-        website_name=fields.attr_code("NAME"),
-        website_id=fields.attr_code("ID"),
-        categories=tuple(_category(child, None) for child in fields.children("CATEGORY")),
-        website_items=_website_items(fields),
-    )
+    reader = _TreeReader(release=False)
+    for event, element in etree.iterwalk(root, events=("start", "end"), tag=_TAGS):
+        reader.take(event, element)
+    return reader.result()
+
+
+def read_web_categories(pieces: Iterable[bytes]) -> WebCategories:
+    """The same document arriving in UTF-8 pieces (a SOAP answer), in flat memory.
+
+    A large catalogue lists every item under its categories: each item is read
+    and dropped as it completes, so only the small category tree is ever held
+    as XML, never the whole document.
+    """
+    reader = _TreeReader(release=True)
+    for event, element in iter_events_of_pieces(pieces, _TAGS, root=ROOT_TAG):
+        reader.take(event, element)
+    return reader.result()
 
 
 # The Ex2 document has the same shape; the name documents which call it serves.
 parse_web_categories_ex2 = parse_web_categories
 
+_TAGS: Final = (ROOT_TAG, "CATEGORY", "STOCK_ITEM", "ITEM", "WEBSITE_STOCK_ITEMS")
 
-def _category(element: etree._Element, parent_id: str | None) -> WebCategory:
-    fields = Fields(element)
-    category_id = fields.attr_code("ID")
+
+@dataclass
+class _Frame:
+    """A category being read: its element, and what of it has been read so far."""
+
+    element: etree._Element
+    id: str | None
+    parent_id: str | None
+    children: list[WebCategory] = field(default_factory=list)
+    items: list[CategoryItem] = field(default_factory=list)
+    item_codes: list[str] = field(default_factory=list)
+
+
+class _TreeReader:
+    """Builds :class:`WebCategories` from start/end events, in document order.
+
+    Only the root's own CATEGORY children and their CATEGORY children count,
+    and only the first WEBSITE_STOCK_ITEMS of the root, as in the document's
+    definition. With ``release`` each element is removed once read.
+    """
+
+    def __init__(self, *, release: bool) -> None:
+        self.release = release
+        self.root: etree._Element | None = None
+        self.stack: list[_Frame] = []
+        self.categories: list[WebCategory] = []
+        self.website_lists = 0
+        self.website_items: list[WebsiteItem] = []
+
+    def take(self, event: str, element: etree._Element) -> None:
+        if self.root is None:
+            self.root = element
+        elif event == "start":
+            self.started(element)
+        else:
+            self.ended(element)
+
+    def started(self, element: etree._Element) -> None:
+        parent = element.getparent()
+        if element.tag == "CATEGORY" and self.is_category_parent(parent):
+            parent_id = self.stack[-1].id if self.stack else None
+            self.stack.append(_Frame(element, Fields(element).attr_code("ID"), parent_id))
+        elif element.tag == "WEBSITE_STOCK_ITEMS" and parent is self.root:
+            self.website_lists += 1
+
+    def ended(self, element: etree._Element) -> None:
+        parent = element.getparent()
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and element is frame.element:
+            self.stack.pop()
+            category = _category(frame)
+            (self.stack[-1].children if self.stack else self.categories).append(category)
+        elif frame is not None and parent is frame.element and element.tag == "STOCK_ITEM":
+            frame.items.append(_category_item(element))
+        elif frame is not None and parent is frame.element and element.tag == "ITEM":
+            code = element_code(element)
+            if code is not None:
+                frame.item_codes.append(code)
+        elif self.is_website_item(element, parent):
+            self.website_items.append(_website_item(element))
+        else:
+            return
+        if self.release and parent is not None:
+            parent.remove(element)
+
+    def is_category_parent(self, parent: etree._Element | None) -> bool:
+        return parent is self.root if not self.stack else parent is self.stack[-1].element
+
+    def is_website_item(self, element: etree._Element, parent: etree._Element | None) -> bool:
+        return (
+            element.tag == "STOCK_ITEM"
+            and parent is not None
+            and parent.tag == "WEBSITE_STOCK_ITEMS"
+            and parent.getparent() is self.root
+            and self.website_lists == 1
+        )
+
+    def result(self) -> WebCategories:
+        assert self.root is not None
+        fields = Fields(self.root)
+        return WebCategories(
+            website_name=fields.attr_code("NAME"),
+            website_id=fields.attr_code("ID"),
+            categories=tuple(self.categories),
+            website_items=tuple(self.website_items),
+        )
+
+
+def _category(frame: _Frame) -> WebCategory:
+    fields = Fields(frame.element)
     return WebCategory(
-        id=category_id,
+        id=frame.id,
         name=fields.attr_code("NAME"),
         short_desc=fields.attr("SHORT_DESC"),
         long_desc=fields.attr("LONG_DESC"),
         file_name=fields.attr_code("FILE_NAME"),
         deleted=bool(fields.attr_bool("DELETE")),
-        parent_id=parent_id,
-        children=tuple(_category(child, category_id) for child in fields.children("CATEGORY")),
-        items=tuple(_category_item(child) for child in fields.children("STOCK_ITEM")),
-        item_codes=tuple(
-            code for code in map(element_code, fields.children("ITEM")) if code is not None
-        ),
+        parent_id=frame.parent_id,
+        children=tuple(frame.children),
+        items=tuple(frame.items),
+        item_codes=tuple(frame.item_codes),
         custom_properties=_custom_properties(fields),
     )
 
@@ -138,24 +235,16 @@ def _category_item(element: etree._Element) -> CategoryItem:
     )
 
 
-def _website_items(fields: Fields) -> tuple[WebsiteItem, ...]:
-    container = fields.child("WEBSITE_STOCK_ITEMS")
-    if container is None:
-        return ()
-    items = []
-    for element in container.iterchildren("STOCK_ITEM"):
-        item = Fields(element)
-        items.append(
-            WebsiteItem(
-                stock_id=item.code("STOCK_ID"),
-                stock_code=item.code("STOCK_CODE"),
-                website_stock_code=item.code("WEBSITE_STOCK_CODE"),
-                short_desc=item.text("SHORT_DESC"),
-                long_desc=item.text("LONG_DESC"),
-                web_teaser=item.text("WEB_TEASER"),
-            )
-        )
-    return tuple(items)
+def _website_item(element: etree._Element) -> WebsiteItem:
+    item = Fields(element)
+    return WebsiteItem(
+        stock_id=item.code("STOCK_ID"),
+        stock_code=item.code("STOCK_CODE"),
+        website_stock_code=item.code("WEBSITE_STOCK_CODE"),
+        short_desc=item.text("SHORT_DESC"),
+        long_desc=item.text("LONG_DESC"),
+        web_teaser=item.text("WEB_TEASER"),
+    )
 
 
 def _custom_properties(fields: Fields) -> tuple[tuple[str, str], ...]:

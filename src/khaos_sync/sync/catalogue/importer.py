@@ -8,10 +8,12 @@ so one bad item is logged and skipped without rolling back the others.
 from __future__ import annotations
 
 import logging
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.utils import timezone
@@ -39,6 +41,14 @@ log = logging.getLogger(__name__)
 CURSOR = "catalogue"
 # Key prefix of a failure kept as a whole document of items (replayed from its payload).
 DOCUMENT_KEY = "item-details "
+
+
+class Revision(NamedTuple):
+    """What the stock list says of one listed item: when Khaos last changed it."""
+
+    last_updated: datetime
+    stock_desc: str
+    other_ref: str
 
 
 @dataclass
@@ -70,10 +80,12 @@ class CatalogueImporter:
         self.batch_size: int = config["batch_size"]
         self.buffer = timedelta(minutes=config["change_buffer_minutes"])
         self.options = mapping_options()
-        self.index_ids: list[int] = []
+        # Machine integers: a whole catalogue's product ids wait here for the index.
+        self.index_ids = array("q")
         # Khaos's revision dates by code (changed items), to tell which of two
-        # items carrying one code Khaos changed last.
-        self.revisions: dict[str, list[StockListEntry]] = {}
+        # items carrying one code Khaos changed last. Only what that needs is
+        # kept: a large catalogue's list is never held whole.
+        self.revisions: dict[str, Revision | tuple[Revision, ...]] = {}
         # Failures kept without the item's own record (it never arrived whole):
         # the cursor must not move past them.
         self.unfetched = 0
@@ -144,8 +156,20 @@ class CatalogueImporter:
             for entry in self.khaos.changed_items(since, change):
                 codes.setdefault(entry.parent_code or entry.stock_code, None)
                 if change == Change.REVISED and entry.last_updated is not None:
-                    self.revisions.setdefault(entry.stock_code, []).append(entry)
+                    self.note_listed(entry)
         return list(codes)
+
+    def note_listed(self, entry: StockListEntry) -> None:
+        assert entry.last_updated is not None
+        revision = Revision(entry.last_updated, entry.stock_desc, entry.other_ref)
+        earlier = self.revisions.get(entry.stock_code)
+        # Most codes are listed once: the revision itself, a tuple only for a shared code.
+        if earlier is None:
+            self.revisions[entry.stock_code] = revision
+        elif isinstance(earlier, Revision):
+            self.revisions[entry.stock_code] = (earlier, revision)
+        else:
+            self.revisions[entry.stock_code] = (*earlier, revision)
 
     def codes_with_new_categories(self, members: Memberships) -> set[str]:
         """Bound items whose category membership changed though the item did not."""
@@ -207,7 +231,8 @@ class CatalogueImporter:
             self.recorder.failure = f"every item failed ({counts['failed']}); see failed items"
 
     def note_revision(self, item: StockItem, ctx: store.CatalogueContext) -> None:
-        revised = revision_of(item, self.revisions.get(item.stock_code or "", ()))
+        listed = self.revisions.get(item.stock_code or "", ())
+        revised = revision_of(item, (listed,) if isinstance(listed, Revision) else listed)
         if revised is not None and item.stock_id:
             ctx.revised_at[item.stock_id] = from_khaos_local(revised)
 
@@ -225,17 +250,20 @@ class CatalogueImporter:
 
     def write(self, specs: list[ProductSpec], ctx: store.CatalogueContext) -> None:
         result = store.apply_specs(specs, ctx)
+        for spec in specs:
+            # Written: the date is on the binding now, so the run need not hold it.
+            ctx.revised_at.pop(spec.stock_id, None)
         self.recorder.count("created", result.created)
         self.recorder.count("updated", result.updated)
         self.recorder.count("unchanged", result.unchanged)
-        self.index_ids += result.index_ids
+        self.index_ids.extend(result.index_ids)
 
     def finish(self) -> None:
         """Work that needs the whole run: the search index."""
         reindex_products(self.index_ids)
 
 
-def revision_of(item: StockItem, entries: Sequence[StockListEntry]) -> datetime | None:
+def revision_of(item: StockItem, entries: Sequence[Revision]) -> datetime | None:
     """The item's revision date; where items share a code, the entry that matches it."""
     if len(entries) > 1:
         entries = [

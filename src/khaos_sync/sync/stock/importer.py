@@ -96,7 +96,7 @@ class StockImporter(KhaosImporter):
 
     def moved_codes(self) -> list[str]:
         since = read_cursor(CURSOR, buffer=self.buffer)
-        entries = self.timed(lambda: self.backend.changed_items(since, Change.MOVED))
+        entries = self.timed(lambda: list(self.backend.changed_items(since, Change.MOVED)))
         return list(dict.fromkeys(entry.stock_code for entry in entries))
 
     # --- fetching ---
