@@ -29,7 +29,16 @@ from khaos_sync.mappers.products import (
 from khaos_sync.store.codes import CodePlan, flag_codes, plan_codes, release_codes, write_outside
 from khaos_sync.store.recommendations import write_links
 from khaos_sync.store.review_flags import close_flags, open_flag
-from khaos_sync.store.rows import insert_instances, insert_rows, update_instances
+from khaos_sync.store.rows import (
+    delete_where,
+    insert_keyed_rows,
+    insert_rows,
+    select,
+    table,
+    update_instances,
+    update_rows,
+    where_in,
+)
 from khaos_sync.sync.catalogue.models import (
     BundleComponent,
     ProductBinding,
@@ -127,15 +136,8 @@ def apply_specs(specs: Sequence[ProductSpec], ctx: CatalogueContext) -> BatchRes
     result.unchanged = len(specs) - len(changed)
     if not changed:
         return result
-    bindings = {
-        b.stock_id: b
-        for b in ProductBinding.objects.filter(stock_id__in=[s.stock_id for s in changed])
-    }
-    was_public = set(
-        ProductBinding.objects.filter(
-            stock_id__in=[s.stock_id for s in changed], product__is_public=True
-        ).values_list("stock_id", flat=True)
-    )
+    bindings = load_bindings(changed)
+    was_public = public_stock_ids(bindings)
     plan = plan_codes(changed, bindings, ctx.revised_at)
     products = resolve_products(changed, bindings, ctx, now, result, plan)
     write_outside(plan)
@@ -148,9 +150,9 @@ def apply_specs(specs: Sequence[ProductSpec], ctx: CatalogueContext) -> BatchRes
     }
     write_tags(changed, products, owned)
     write_categories(changed, products, owned, ctx)
-    write_bindings(changed, products, bindings, now, ctx.revised_at)
-    write_bundles(changed, bindings)
-    write_links(changed, bindings, plan.gained)
+    binding_ids = write_bindings(changed, products, bindings, now, ctx.revised_at)
+    write_bundles(changed, binding_ids)
+    write_links(changed, binding_ids, plan.gained)
     flag_codes(plan, products, now)
     close_flags(ReviewFlag.Kind.DELETED, [s.stock_id for s in changed if not s.khaos_deleted], now)
     result.index_ids = [
@@ -165,14 +167,115 @@ def apply_specs(specs: Sequence[ProductSpec], ctx: CatalogueContext) -> BatchRes
 def changed_specs(specs: Sequence[ProductSpec]) -> list[ProductSpec]:
     """Specs whose content hash differs from the one their binding stored (or new ones).
 
-    Only the hashes are read: an unchanged item costs no binding object.
+    The hashes are compared in the database: only the bound items whose stored
+    hash is one of the batch's come back, and an unchanged item costs no object.
     """
-    stored = dict(
-        ProductBinding.objects.filter(stock_id__in=[s.stock_id for s in specs]).values_list(
-            "stock_id", "synced_hash"
+    hashes = {s.fingerprint for s in specs}
+    in_batch, params = where_in("stock_id", [s.stock_id for s in specs])
+    same_hash, hash_params = where_in("synced_hash", list(hashes))
+    unchanged = set(
+        select(
+            f"SELECT stock_id, synced_hash FROM {table(ProductBinding)}"
+            f" WHERE {in_batch} AND {same_hash}",
+            [*params, *hash_params],
         )
     )
-    return [s for s in specs if stored.get(s.stock_id) != s.fingerprint]
+    return [s for s in specs if (s.stock_id, s.fingerprint) not in unchanged]
+
+
+def load_bindings(specs: Sequence[ProductSpec]) -> dict[str, ProductBinding]:
+    """The bindings of the batch's items that have one (none on a first sync)."""
+    in_batch, params = where_in("stock_id", [s.stock_id for s in specs])
+    ids = [
+        pk for (pk,) in select(f"SELECT id FROM {table(ProductBinding)} WHERE {in_batch}", params)
+    ]
+    if not ids:
+        return {}
+    return {b.stock_id: b for b in ProductBinding.objects.filter(pk__in=ids)}
+
+
+def public_stock_ids(bindings: dict[str, ProductBinding]) -> set[str]:
+    """Bound items whose product is listed now, before the batch changes it."""
+    if not bindings:
+        return set()
+    return set(
+        ProductBinding.objects.filter(
+            pk__in=[b.pk for b in bindings.values()], product__is_public=True
+        ).values_list("stock_id", flat=True)
+    )
+
+
+class ProductRow:
+    """The columns of one product the sync writes, and its key once it has one.
+
+    Products are written as rows, not model instances: a batch builds thousands
+    and needs of them only their values and keys. Oscar's ``save`` is not run
+    (as with any bulk write); what it would derive is set in :func:`fill_product`.
+    """
+
+    __slots__ = (
+        "barcodes", "date_created", "date_updated", "depth", "description", "height",
+        "is_public", "khaos_deleted", "meta_description", "meta_keywords", "meta_title",
+        "parent_id", "pk", "product_class_id", "published", "rating", "slug", "structure",
+        "summary", "title", "upc", "vat_rate", "weight", "width",
+    )  # fmt: skip
+    pk: int | None
+    published: bool
+    date_created: datetime
+    date_updated: datetime
+    rating: float | None
+    upc: str | None
+    structure: str
+    parent_id: int | None
+    product_class_id: int | None
+    vat_rate: Decimal
+    khaos_deleted: bool
+    is_public: bool
+    barcodes: str
+    weight: Decimal | None
+    height: Decimal | None
+    width: Decimal | None
+    depth: Decimal | None
+    slug: str
+    title: str
+    summary: str
+    description: str
+    meta_title: str | None
+    meta_description: str | None
+    meta_keywords: str | None
+
+    def __init__(self, pk: int | None, published: bool, **columns: Any) -> None:
+        self.pk = pk
+        self.published = published
+        self.slug = ""
+        self.title = ""
+        self.upc = None
+        for name, value in columns.items():
+            setattr(self, name, value)
+
+
+# Columns of an existing product the sync reads back: the owned ones are kept.
+LOADED_COLUMNS = ("id", "published", "upc", "slug", *PRESENTATION_COLUMNS)
+UPDATED_COLUMNS = (
+    *KHAOS_COLUMNS, *PRESENTATION_COLUMNS, "slug", "product_class_id", "date_updated",
+)  # fmt: skip
+INSERTED_COLUMNS = (*UPDATED_COLUMNS, "published", "date_created", "rating")
+
+
+def load_products(ids: Sequence[int]) -> dict[int, ProductRow]:
+    if not ids:
+        return {}
+    in_ids, params = where_in("id", ids)
+    rows = select(
+        f"SELECT {', '.join(LOADED_COLUMNS)} FROM {table(Product)} WHERE {in_ids}", params
+    )
+    products = {}
+    for pk, published, upc, slug, *presentation in rows:
+        product = ProductRow(pk, bool(published), upc=upc or "", slug=slug)
+        for name, value in zip(PRESENTATION_COLUMNS, presentation, strict=True):
+            setattr(product, name, value)
+        products[pk] = product
+    return products
 
 
 def resolve_products(
@@ -182,11 +285,11 @@ def resolve_products(
     now: datetime,
     result: BatchResult,
     plan: CodePlan,
-) -> dict[str, Any]:
+) -> dict[str, ProductRow]:
     """The product of each spec: bound, adopted by SKU, or new (parents first)."""
     bound_ids = [bindings[s.stock_id].product_id for s in specs if s.stock_id in bindings]
-    products = {p.pk: p for p in Product.objects.filter(pk__in=bound_ids)}
-    by_stock_id: dict[str, Any] = {
+    products = load_products(bound_ids)
+    by_stock_id: dict[str, ProductRow] = {
         s.stock_id: products[bindings[s.stock_id].product_id]
         for s in specs
         if s.stock_id in bindings and bindings[s.stock_id].product_id in products
@@ -198,15 +301,18 @@ def resolve_products(
         if (code := plan.codes.get(s.stock_id))
         and (s.stock_id not in by_stock_id or by_stock_id[s.stock_id].upc != code)
     }
-    unbound = [s for s in specs if s.stock_id not in by_stock_id and s.sku in plan.adopt]
-    adopted = {
-        p.upc: p
-        for p in Product.objects.filter(upc__in=[s.sku for s in unbound], khaos__isnull=True)
-    }
-    parents = parent_products(specs, by_stock_id)
+    unbound = [s.sku for s in specs if s.stock_id not in by_stock_id and s.sku in plan.adopt]
+    adopted_ids = (
+        dict(Product.objects.filter(upc__in=unbound, khaos__isnull=True).values_list("pk", "upc"))
+        if unbound
+        else {}
+    )
+    adopted = {adopted_ids[pk]: p for pk, p in load_products(list(adopted_ids)).items()}
+    parent_ids = parent_products(specs, by_stock_id)
     for wave in (lambda s: s.structure != CHILD, lambda s: s.structure == CHILD):
         wave_specs = [s for s in specs if wave(s)]
-        new = []
+        known = {**parent_ids, **{k: p.pk for k, p in by_stock_id.items()}}
+        new, existing = [], []
         for spec in wave_specs:
             product = by_stock_id.get(spec.stock_id) or adopted.pop(spec.sku, None)
             owned = (
@@ -215,58 +321,62 @@ def resolve_products(
             if product is None:
                 # A variant follows its parent's publish decision; only new
                 # parents and standalone products wait for a person.
-                product = Product(published=spec.structure == CHILD, date_created=now, rating=None)
+                product = ProductRow(None, spec.structure == CHILD, date_created=now, rating=None)
                 new.append(product)
-            elif spec.stock_id in bindings:
-                hold_owned_changes(spec, bindings[spec.stock_id], owned, now)
+            else:
+                existing.append(product)
+                if spec.stock_id in bindings:
+                    hold_owned_changes(spec, bindings[spec.stock_id], owned, now)
             sku = plan.codes.get(spec.stock_id, spec.sku)
-            fill_product(product, spec, sku, owned, {**parents, **by_stock_id}, ctx, now)
+            fill_product(product, spec, sku, owned, known, ctx, now)
             by_stock_id[spec.stock_id] = product
-        insert_instances(Product, new)
-        created = {id(product) for product in new}  # identity: unsaved models compare equal
-        existing = [
-            by_stock_id[s.stock_id]
-            for s in wave_specs
-            if id(by_stock_id[s.stock_id]) not in created
-        ]
-        update_instances(
+        keys = insert_keyed_rows(
+            Product, INSERTED_COLUMNS, [[getattr(p, c) for c in INSERTED_COLUMNS] for p in new]
+        )
+        for product, key in zip(new, keys, strict=True):
+            product.pk = key
+        update_rows(
             Product,
-            existing,
-            [*KHAOS_COLUMNS, *PRESENTATION_COLUMNS, "slug", "product_class", "date_updated"],
+            UPDATED_COLUMNS,
+            [[*(getattr(p, c) for c in UPDATED_COLUMNS), p.pk] for p in existing],
         )
         result.created += len(new)
         result.updated += len(existing)
     return by_stock_id
 
 
-def parent_products(specs: Sequence[ProductSpec], known: dict[str, Any]) -> dict[str, Any]:
-    """Parents of variants in this batch whose parent is not in it (unchanged)."""
+def parent_products(specs: Sequence[ProductSpec], known: dict[str, Any]) -> dict[str, int]:
+    """Product keys of parents of variants in this batch whose parent is not in it (unchanged)."""
     missing = {s.parent_stock_id for s in specs if s.parent_stock_id} - {s.stock_id for s in specs}
     if not missing:
         return {}
-    bindings = ProductBinding.objects.filter(stock_id__in=missing).select_related("product")
-    return {b.stock_id: b.product for b in bindings}
+    in_missing, params = where_in("stock_id", list(missing))
+    return dict(
+        select(
+            f"SELECT stock_id, product_id FROM {table(ProductBinding)} WHERE {in_missing}", params
+        )
+    )
 
 
 def fill_product(
-    product: Any,
+    product: ProductRow,
     spec: ProductSpec,
     sku: str | None,
     owned: set[str],
-    by_stock_id: dict[str, Any],
+    product_ids: dict[str, int | None],
     ctx: CatalogueContext,
     now: datetime,
 ) -> None:
     product.upc = sku
     product.structure = spec.structure
-    product.parent_id = by_stock_id[spec.parent_stock_id].pk if spec.parent_stock_id else None
-    product.product_class = None if spec.structure == CHILD else ctx.product_class
+    product.parent_id = product_ids[spec.parent_stock_id] if spec.parent_stock_id else None
+    product.product_class_id = None if spec.structure == CHILD else ctx.product_class.pk
     product.vat_rate = spec.vat_rate
     product.khaos_deleted = spec.khaos_deleted
     product.is_public = is_shown(product.published, spec.khaos_deleted)
     product.barcodes = " ".join(spec.barcodes)[:500]
-    for name in ("weight", "height", "width", "depth"):
-        setattr(product, name, getattr(spec, name))
+    product.weight, product.height = spec.weight, spec.height
+    product.width, product.depth = spec.width, spec.depth
     for name in PRESENTATION_COLUMNS:
         if name not in owned:
             setattr(product, name, getattr(spec, name))
@@ -349,9 +459,14 @@ def write_attributes(
         else:
             clean.append(spec.stock_id)
     close_flags(ReviewFlag.Kind.ATTRIBUTE, clean, now)
-    ids = [products[s.stock_id].pk for s in specs]
-    managed = ProductAttribute.objects.filter(product_class=ctx.product_class)
-    ProductAttributeValue.objects.filter(product_id__in=ids, attribute__in=managed).delete()
+    managed = f"SELECT id FROM {table(ProductAttribute)} WHERE product_class_id = %s"
+    delete_where(
+        ProductAttributeValue,
+        "product_id",
+        [products[s.stock_id].pk for s in specs],
+        f" AND attribute_id IN ({managed})",
+        [ctx.product_class.pk],
+    )
     insert_rows(ProductAttributeValue, ("product_id", "attribute_id", "value_text"), values)
 
 
@@ -369,7 +484,7 @@ def write_tags(
     targets = [s for s in specs if "tags" not in owned.get(s.stock_id, set())]
     ids = tag_ids(tag for s in targets for tag in s.tags)
     through = Product.tags.through
-    through.objects.filter(product_id__in=[products[s.stock_id].pk for s in targets]).delete()
+    delete_where(through, "product_id", [products[s.stock_id].pk for s in targets])
     insert_rows(
         through,
         ("product_id", "producttag_id"),
@@ -388,9 +503,7 @@ def write_categories(
         for s in specs
         if s.structure != CHILD and "categories" not in owned.get(s.stock_id, set())
     ]
-    ProductCategory.objects.filter(
-        product_id__in=[products[s.stock_id].pk for s in targets]
-    ).delete()
+    delete_where(ProductCategory, "product_id", [products[s.stock_id].pk for s in targets])
     insert_rows(
         ProductCategory,
         ("product_id", "category_id"),
@@ -425,12 +538,13 @@ def binding_values(spec: ProductSpec, now: datetime) -> dict[str, Any]:
 
 def write_bindings(
     specs: Sequence[ProductSpec],
-    products: dict[str, Any],
+    products: dict[str, ProductRow],
     bindings: dict[str, ProductBinding],
     now: datetime,
     revised_at: dict[str, datetime],
-) -> None:
-    new, changed = [], []
+) -> dict[str, int]:
+    """Write the batch's bindings; the binding key of each item."""
+    new, new_ids, changed = [], [], []
     for spec in specs:
         values = binding_values(spec, now)
         binding = bindings.get(spec.stock_id)
@@ -438,27 +552,32 @@ def write_bindings(
             binding.khaos_revised_at if binding else None
         )
         if binding is None:
-            binding = ProductBinding(
-                stock_id=spec.stock_id, product=products[spec.stock_id], **values
+            new.append(
+                [spec.stock_id, products[spec.stock_id].pk, *(values[n] for n in BINDING_FIELDS)]
             )
-            bindings[spec.stock_id] = binding
-            new.append(binding)
+            new_ids.append(spec.stock_id)
         else:
             for name, value in values.items():
                 setattr(binding, name, value)
             changed.append(binding)
-    insert_instances(ProductBinding, new)
+    keys = insert_keyed_rows(ProductBinding, NEW_BINDING_COLUMNS, new)
     update_instances(ProductBinding, changed, BINDING_FIELDS)
+    ids = {stock_id: b.pk for stock_id, b in bindings.items()}
+    ids.update(zip(new_ids, keys, strict=True))
+    return ids
 
 
-def write_bundles(specs: Sequence[ProductSpec], bindings: dict[str, ProductBinding]) -> None:
-    """Pack components of the batch; ``bindings`` were just written and carry their keys."""
-    BundleComponent.objects.filter(bundle__in=[bindings[s.stock_id] for s in specs]).delete()
+NEW_BINDING_COLUMNS = ("stock_id", "product_id", *BINDING_FIELDS)
+
+
+def write_bundles(specs: Sequence[ProductSpec], binding_ids: dict[str, int]) -> None:
+    """Pack components of the batch's items (``binding_ids``: their bindings' keys)."""
+    delete_where(BundleComponent, "bundle_id", [binding_ids[s.stock_id] for s in specs])
     insert_rows(
         BundleComponent,
         ("bundle_id", "component_code", "quantity"),
         [
-            (bindings[s.stock_id].pk, code, Decimal(qty))
+            (binding_ids[s.stock_id], code, Decimal(qty))
             for s in specs
             for code, qty in dict(s.pack_components).items()
         ],

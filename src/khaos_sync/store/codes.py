@@ -20,6 +20,7 @@ from oscar.core.loading import get_model
 
 from khaos_sync.mappers.products import SKU_MAX, ProductSpec, placeholder_sku
 from khaos_sync.store.review_flags import close_flags, open_flag
+from khaos_sync.store.rows import select, table, where_in
 from khaos_sync.sync.catalogue.models import ProductBinding, ReviewFlag
 
 Product = get_model("catalogue", "Product")
@@ -72,14 +73,23 @@ def plan_codes(
         bindings[s.stock_id].stock_code for s in specs if s.stock_id in bindings
     }
     claimants: dict[str, list[Claimant]] = {code: [] for code in affected}
+    # Bound items outside the batch that carry one of these codes (plain SQL: the
+    # lists run to the batch's size, which Django's IN lookups build slowly).
+    in_codes, code_params = where_in("b.stock_code", list(affected))
+    in_batch, batch_params = where_in("b.stock_id", list(batch))
+    outside = select(
+        f"SELECT b.id FROM {table(ProductBinding)} b WHERE {in_codes} AND NOT ({in_batch})",
+        [*code_params, *batch_params],
+    )
     columns = (
         "stock_id", "stock_code", "product_id", "product__khaos_deleted",
         "khaos_revised_at", "synced_at", "pk", "product__upc",
     )  # fmt: skip
     rows = (
-        ProductBinding.objects.filter(stock_code__in=affected)
-        .exclude(stock_id__in=batch)
-        .values_list(*columns)
+        # The ORM reads the few found (dates and booleans as Django gives them).
+        ProductBinding.objects.filter(pk__in=[pk for (pk,) in outside]).values_list(*columns)
+        if outside
+        else []
     )
     current: dict[int, str | None] = {}
     for stock_id, code, product_id, deleted, revised, synced, pk, upc in rows:
@@ -97,8 +107,13 @@ def plan_codes(
                 binding.product_id if binding else None,
             )
         )
+    in_upcs, upc_params = where_in("p.upc", list(affected))
     foreign = dict(
-        Product.objects.filter(upc__in=affected, khaos__isnull=True).values_list("upc", "pk")
+        select(
+            f"SELECT p.upc, p.id FROM {table(Product)} p WHERE {in_upcs} AND NOT EXISTS"
+            f" (SELECT 1 FROM {table(ProductBinding)} b WHERE b.product_id = p.id)",
+            upc_params,
+        )
     )
     for code, group in claimants.items():
         if not group:

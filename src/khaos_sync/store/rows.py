@@ -16,7 +16,8 @@ keys ending at ``last_insert_rowid()``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import json
+from collections.abc import Callable, Collection, Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -43,25 +44,48 @@ def column(field: Any) -> str:
 def adapter(field: Field) -> Callable[[Any], Any] | None:
     """The field's own adaptation, skipped where it would hand the value back as it is.
 
-    A batch repeats the same objects many times (``None``, the batch's one
-    ``now``), so an object's adapted form is remembered by identity for the
-    statement: the same object always adapts the same way. A finite
-    ``Decimal`` is what ``DecimalField`` stores unchanged on both databases.
+    Decided once per column of a statement. A batch repeats the same objects
+    many times (``None``, the batch's one ``now``, a default ``[]``), so an
+    object's adapted form is remembered by identity for the statement: the same
+    object always adapts the same way. A finite ``Decimal`` is what
+    ``DecimalField`` stores unchanged on both databases; a plain ``dict`` or
+    ``list`` goes straight to the backend's JSON adaptation, which is all
+    ``JSONField`` does with one.
     """
     kind = field.get_internal_type()
     if kind not in ADAPTED:
         return None
     prep = field.get_db_prep_save
+    if kind == "DecimalField" and decimal_is_stored_as_is():
+
+        def adapt_decimal(value: Any) -> Any:
+            if value is None or (type(value) is Decimal and value.is_finite()):
+                return value
+            return prep(value, connection)
+
+        return adapt_decimal
+    if kind == "JSONField":
+        to_json, encoder = connection.ops.adapt_json_value, field.encoder  # type: ignore[attr-defined]
+
+        def convert(value: Any) -> Any:
+            if type(value) in (dict, list):
+                return to_json(value, encoder)
+            return prep(value, connection)
+
+    else:
+
+        def convert(value: Any) -> Any:
+            return prep(value, connection)
+
     seen: dict[int, tuple[Any, Any]] = {}
-    plain_decimal = kind == "DecimalField" and decimal_is_stored_as_is()
 
     def adapt(value: Any) -> Any:
-        if plain_decimal and type(value) is Decimal and value.is_finite():
-            return value
+        if value is None:
+            return None  # NULL for every adapted type
         known = seen.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
-        adapted = prep(value, connection)
+        adapted = convert(value)
         seen[id(value)] = (value, adapted)  # the value is kept: its id stays its own
         return adapted
 
@@ -97,13 +121,62 @@ def filled(model: type[Model], fields: list[Field]) -> tuple[list[Field], list[A
     return rest, values
 
 
-def adapt_rows(fields: list[Field], rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
-    adapters = [adapter(f) for f in fields]
-    if not any(adapters):
-        return [tuple(row) for row in rows]
-    return [
-        tuple(v if a is None else a(v) for a, v in zip(adapters, row, strict=True)) for row in rows
-    ]
+def adapt_rows(fields: list[Field], rows: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:
+    """Rows with each value the way Django would store it; only the adapted columns are touched."""
+    adapters = [(i, a) for i, f in enumerate(fields) if (a := adapter(f)) is not None]
+    if not adapters:
+        return [row if type(row) is tuple else tuple(row) for row in rows]
+    adapted: list[Sequence[Any]] = []
+    for row in rows:
+        values = list(row)
+        for i, adapt in adapters:
+            values[i] = adapt(values[i])
+        adapted.append(values)
+    return adapted
+
+
+def where_in(column_sql: str, values: Collection[Any]) -> tuple[str, list[Any]]:
+    """``column IN (values)`` with one parameter however many values there are.
+
+    A list of thousands of ``%s`` built through Django's lookups costs more than
+    the query; PostgreSQL takes the values as one array (``= ANY(%s)``), SQLite
+    as one JSON array it unpacks itself (``json_each``).
+    """
+    if connection.vendor == "postgresql":
+        return f"{column_sql} = ANY(%s)", [list(values)]
+    return f"{column_sql} IN (SELECT value FROM json_each(%s))", [json.dumps(list(values))]
+
+
+def select(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def table(model: type[Model]) -> str:
+    return str(connection.ops.quote_name(model._meta.db_table))
+
+
+def delete_where(
+    model: type[Model],
+    column_name: str,
+    values: Collection[Any],
+    more: str = "",
+    more_params: Sequence[Any] = (),
+) -> None:
+    """Delete the rows whose ``column_name`` is one of ``values`` (and ``more``, SQL).
+
+    Through the ORM (its signals and cascades run) where there is anything to
+    delete; a batch of new items has nothing, learnt with one plain query.
+    """
+    if not values:
+        return
+    in_values, params = where_in(column_name, values)
+    found = select(
+        f"SELECT id FROM {table(model)} WHERE {in_values}{more}", [*params, *more_params]
+    )
+    if found:
+        model._default_manager.filter(pk__in=[pk for (pk,) in found]).delete()
 
 
 def insert_sql(model: type[Model], fields: list[Field]) -> str:
@@ -113,7 +186,7 @@ def insert_sql(model: type[Model], fields: list[Field]) -> str:
     return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
 
 
-def write_new_rows(model: type[Model], fields: list[Field], rows: list[tuple[Any, ...]]) -> None:
+def write_new_rows(model: type[Model], fields: list[Field], rows: list[Sequence[Any]]) -> None:
     """Adapted rows into the model's table: ``COPY`` on PostgreSQL, ``executemany`` elsewhere.
 
     ``COPY … FROM STDIN`` streams the rows in one round trip, without a
@@ -145,33 +218,31 @@ def insert_rows(model: type[Model], names: Sequence[str], rows: Sequence[Sequenc
     write_new_rows(model, all_fields, adapt_rows(all_fields, (tuple(r) + extra for r in rows)))
 
 
-def insert_instances(model: type[Model], objects: Sequence[Model]) -> None:
-    """Insert unsaved instances as ``bulk_create`` would, and give each its key."""
-    if not objects:
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    auto = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-    for obj in objects:
-        for field in auto:
-            field.pre_save(obj, add=True)
-    names = [f.attname for f in fields]
-    rows = [[getattr(obj, name) for name in names] for obj in objects]
+def insert_keyed_rows(
+    model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[int]:
+    """Insert rows of ``names`` (other columns: model defaults); the new keys, in order."""
+    if not rows:
+        return []
+    fields = concrete_fields(model, names)
+    rest, defaults = filled(model, fields)
+    fields += rest
+    extra = tuple(defaults)
     pk = model._meta.pk
     assert pk is not None
-    keys = reserve_keys(model, len(objects))
+    keys = reserve_keys(model, len(rows))
     if keys is not None:
         fields = [pk, *fields]
-        rows = [[key, *row] for key, row in zip(keys, rows, strict=True)]
-    write_new_rows(model, fields, adapt_rows(fields, rows))
+        full = [(key, *row, *extra) for key, row in zip(keys, rows, strict=True)]
+    else:
+        full = [(*row, *extra) for row in rows]
+    write_new_rows(model, fields, adapt_rows(fields, full))
     if keys is None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT last_insert_rowid()")
             last = cursor.fetchone()[0]
-            keys = list(range(last - len(objects) + 1, last + 1))
-    for obj, key in zip(objects, keys, strict=True):
-        setattr(obj, pk.attname, key)
-        obj._state.adding = False
-        obj._state.db = connection.alias
+            keys = list(range(last - len(rows) + 1, last + 1))
+    return keys
 
 
 def reserve_keys(model: type[Model], count: int) -> list[int] | None:
@@ -188,16 +259,19 @@ def reserve_keys(model: type[Model], count: int) -> list[int] | None:
 
 def update_instances(model: type[Model], objects: Sequence[Model], names: Sequence[str]) -> None:
     """Write ``names`` of saved instances, one ``UPDATE … WHERE id`` per row in one call."""
-    if not objects:
+    attnames = [f.attname for f in concrete_fields(model, names)]
+    update_rows(model, names, [[*(getattr(o, n) for n in attnames), o.pk] for o in objects])
+
+
+def update_rows(model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """``UPDATE`` the columns ``names`` of existing rows; each row ends with its key."""
+    if not rows:
         return
     fields = concrete_fields(model, names)
     pk = model._meta.pk
     assert pk is not None
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(column(f))} = %s" for f in fields)
-    table = quote(model._meta.db_table)
-    sql = f"UPDATE {table} SET {assignments} WHERE {quote(column(pk))} = %s"
-    attnames = [f.attname for f in fields]
-    rows = [[*(getattr(obj, name) for name in attnames), obj.pk] for obj in objects]
+    sql = f"UPDATE {table(model)} SET {assignments} WHERE {quote(column(pk))} = %s"
     with connection.cursor() as cursor:
         cursor.executemany(sql, adapt_rows([*fields, pk], rows))

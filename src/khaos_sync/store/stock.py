@@ -19,7 +19,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
 from oscar.core.loading import get_model
 
 from khaos_sync.mappers.products import PARENT
@@ -30,12 +29,14 @@ from khaos_sync.mappers.stock import (
     bundle_stock,
     site_share,
 )
+from khaos_sync.store.rows import select, table, where_in
 from khaos_sync.store.search_index import reindex_products
 from khaos_sync.store.sites import partner_code
 from khaos_sync.sync.catalogue.models import BundleComponent, ProductBinding
 from khaos_sync.sync.stock.models import ItemStock as ItemStockRow
 
 Partner = get_model("partner", "Partner")
+Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
 StockAlert = get_model("partner", "StockAlert")
 SITE_PARTNER_PREFIX = partner_code(0)[:-1]  # "khaos-site-"
@@ -107,11 +108,7 @@ def write_levels(
     """Apply a batch of Khaos levels. Call inside a transaction."""
     result = LevelWrite()
     bound = bindings_of(items)
-    bundles = set(
-        BundleComponent.objects.filter(bundle_id__in=[b[0] for b in bound.values()])
-        .values_list("bundle_id", flat=True)
-        .distinct()
-    )
+    bundles = bundle_ids_among([b[0] for b in bound.values()])
     targets, codes = [], {}
     for item in items:
         row = bound.get(item.stock_id) or bound.get(f"code:{item.stock_code}")
@@ -142,33 +139,60 @@ def write_levels(
 
 
 def bindings_of(items: Sequence[ItemStock]) -> dict[str, tuple[int, str, int, int | None]]:
-    """Sellable bindings by STOCK_ID, and by ``code:<STOCK_CODE>`` for entries without an id."""
-    columns = ("pk", "stock_id", "stock_code", "product_id", "product__parent_id")
-    sellable = ProductBinding.objects.exclude(structure=PARENT)
+    """Sellable bindings by STOCK_ID, and by ``code:<STOCK_CODE>`` for entries without an id.
+
+    Plain SQL with the batch's ids as one parameter: a refresh reads every
+    item's binding, and Django's ``IN`` lookups cost more than the query.
+    """
+    sellable = (
+        f"SELECT b.id, b.stock_id, b.stock_code, b.product_id, p.parent_id"
+        f" FROM {table(ProductBinding)} b JOIN {table(Product)} p ON p.id = b.product_id"
+        " WHERE b.structure <> %s AND "
+    )
     found: dict[str, tuple[int, str, int, int | None]] = {}
     ids = [i.stock_id for i in items if i.stock_id]
-    for pk, stock_id, code, product_id, parent_id in sellable.filter(stock_id__in=ids).values_list(
-        *columns
-    ):
+    in_ids, params = where_in("b.stock_id", ids)
+    for pk, stock_id, code, product_id, parent_id in select(sellable + in_ids, [PARENT, *params]):
         found[stock_id] = (pk, code, product_id, parent_id)
     by_code = [i.stock_code for i in items if i.stock_id not in found and i.stock_code]
     if by_code:
-        rows = sellable.filter(stock_code__in=by_code).values_list(*columns)
-        for pk, _stock_id, code, product_id, parent_id in rows:
+        in_codes, params = where_in("b.stock_code", by_code)
+        for pk, _stock_id, code, product_id, parent_id in select(
+            sellable + in_codes, [PARENT, *params]
+        ):
             found[f"code:{code}"] = (pk, code, product_id, parent_id)
     return found
+
+
+def bundle_ids_among(binding_ids: Sequence[int]) -> set[int]:
+    """The bindings among these that are pack headers."""
+    if not binding_ids:
+        return set()
+    in_ids, params = where_in("bundle_id", binding_ids)
+    return {
+        pk
+        for (pk,) in select(
+            f"SELECT DISTINCT bundle_id FROM {table(BundleComponent)} WHERE {in_ids}", params
+        )
+    }
 
 
 def write_targets(
     targets: Sequence[Target], partner_ids: Mapping[int, int], now: datetime
 ) -> LevelWrite:
     result = LevelWrite()
-    previous = {
-        binding_id: (fingerprint, level)
-        for binding_id, fingerprint, level in ItemStockRow.objects.filter(
-            binding_id__in=[t.binding_id for t in targets]
-        ).values_list("binding_id", "fingerprint", "level")
-    }
+    in_ids, params = where_in("binding_id", [t.binding_id for t in targets])
+    previous = (
+        {
+            binding_id: (fingerprint, level)
+            for binding_id, fingerprint, level in select(
+                f"SELECT binding_id, fingerprint, level FROM {table(ItemStockRow)} WHERE {in_ids}",
+                params,
+            )
+        }
+        if targets
+        else {}
+    )
     changed = [t for t in targets if previous.get(t.binding_id, ("", 0))[0] != t.fingerprint]
     result.unchanged = len(targets) - len(changed)
     if not changed:
@@ -249,8 +273,13 @@ def save_item_stock(targets: Sequence[Target], now: datetime) -> None:
 
 def bundles_affected(codes: Iterable[str], binding_ids: Iterable[int]) -> list[int]:
     """Pack headers with a component among ``codes`` or among the headers given."""
-    query = Q(component_code__in=list(codes)) | Q(bundle_id__in=list(binding_ids))
-    return sorted(set(BundleComponent.objects.filter(query).values_list("bundle_id", flat=True)))
+    in_codes, code_params = where_in("component_code", list(codes))
+    in_ids, id_params = where_in("bundle_id", list(binding_ids))
+    rows = select(
+        f"SELECT DISTINCT bundle_id FROM {table(BundleComponent)} WHERE {in_codes} OR {in_ids}",
+        [*code_params, *id_params],
+    )
+    return sorted(pk for (pk,) in rows)
 
 
 def all_bundles() -> list[int]:
