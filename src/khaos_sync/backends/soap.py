@@ -16,6 +16,7 @@ from typing import TypeVar
 from django.utils import timezone
 from lxml import etree
 
+from khaos_sync.backends.ahead import FetchAhead
 from khaos_sync.backends.base import (
     CallCounter,
     Change,
@@ -313,25 +314,32 @@ def in_chunks(
     raised: they concern every chunk alike (a refusal of the call itself).
     """
     pending = [list(codes[i : i + size]) for i in range(0, len(codes), size)]
-    while pending:
-        chunk = pending.pop(0)
-        kept = KeptText(KEPT_ANSWER_BYTES if len(chunk) == 1 else 0)
-        try:
-            result = fetch(chunk, kept)
-        except halve_on + keep_on as exc:
-            if isinstance(exc, halve_on) and len(chunk) > 1:
-                half = len(chunk) // 2
-                pending[:0] = [chunk[:half], chunk[half:]]
-                log.info("export chunk halved", extra={"size": half, "error": str(exc)})
+    with FetchAhead(fetch, kept_for) as ahead:
+        while pending:
+            chunk = pending.pop(0)
+            kept, answer = ahead.take(chunk)
+            try:
+                result = answer()
+            except halve_on + keep_on as exc:
+                if isinstance(exc, halve_on) and len(chunk) > 1:
+                    half = len(chunk) // 2
+                    pending[:0] = [chunk[:half], chunk[half:]]
+                    log.info("export chunk halved", extra={"size": half, "error": str(exc)})
+                    continue
+                payload = kept.text() if kept.data else None
+                arrived = isinstance(exc, DocumentError) and payload is not None
+                yield FetchFailure(tuple(chunk), payload, exc, arrived)
                 continue
-            # Only a single code's answer is kept: a chunk's would describe many items.
-            payload = kept.text() if kept.data else None
-            arrived = isinstance(exc, DocumentError) and payload is not None
-            yield FetchFailure(tuple(chunk), payload, exc, arrived)
-            continue
-        yield result
-        if progress:
-            progress(len(chunk))
+            if pending:
+                ahead.start(pending[0])  # Khaos builds it while this chunk is written
+            yield result
+            if progress:
+                progress(len(chunk))
+
+
+def kept_for(chunk: list[str]) -> KeptText:
+    # Only a single code's answer is kept: a chunk's would describe many items.
+    return KeptText(KEPT_ANSWER_BYTES if len(chunk) == 1 else 0)
 
 
 def raw_status(document: str, index: int) -> str:

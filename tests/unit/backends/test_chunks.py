@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from khaos_sync.backends.base import FetchFailure
@@ -55,3 +58,65 @@ def test_a_kept_error_fails_its_whole_chunk_at_once() -> None:
     assert failure.codes == ("C0", "C1") and failure.payload is None and not failure.arrived
     assert results[1] == ["C2"]
     assert asked == [["C0", "C1"], ["C2"]]
+
+
+def test_the_next_chunk_is_asked_for_while_the_caller_writes_this_one() -> None:
+    asked: list[list[str]] = []
+    second_asked = threading.Event()
+
+    def fetch(codes: list[str], kept: KeptText) -> list[str]:
+        asked.append(codes)
+        if len(asked) == 2:
+            second_asked.set()
+        return codes
+
+    chunks = in_chunks([f"C{n}" for n in range(6)], 2, fetch, halve_on=(TransientError,))
+    assert next(chunks) == ["C0", "C1"]
+    # The caller has not asked for more, yet Khaos is already building the next answer.
+    assert second_asked.wait(5)
+    assert list(chunks) == [["C2", "C3"], ["C4", "C5"]]
+    assert asked == [["C0", "C1"], ["C2", "C3"], ["C4", "C5"]]
+
+
+def test_only_one_request_is_in_flight_and_answers_keep_their_order() -> None:
+    lock = threading.Lock()
+    in_flight, most = 0, 0
+
+    def fetch(codes: list[str], kept: KeptText) -> list[str]:
+        nonlocal in_flight, most
+        with lock:
+            in_flight += 1
+            most = max(most, in_flight)
+        time.sleep(0.01)
+        with lock:
+            in_flight -= 1
+        return codes
+
+    codes = [f"C{n}" for n in range(20)]
+    results = []
+    for result in in_chunks(codes, 3, fetch, halve_on=(TransientError,)):
+        results.append(result)
+        time.sleep(0.005)  # the caller's own work, while the next fetch runs
+    assert [c for r in results for c in r] == codes
+    assert most == 1
+
+
+def test_a_caller_that_stops_early_leaves_no_fetch_running() -> None:
+    started = threading.Event()
+    release = threading.Event()
+    asked: list[list[str]] = []
+
+    def fetch(codes: list[str], kept: KeptText) -> list[str]:
+        asked.append(codes)
+        if len(asked) == 2:
+            started.set()
+            release.wait(5)
+        return codes
+
+    chunks = in_chunks(["C0", "C1", "C2", "C3"], 1, fetch, halve_on=(TransientError,))
+    next(chunks)
+    assert started.wait(5)
+    release.set()
+    chunks.close()  # e.g. the run failed while writing the first chunk
+    assert not [t for t in threading.enumerate() if t.name.startswith("khaos-fetch-ahead")]
+    assert asked == [["C0"], ["C1"]]  # nothing asked after the caller stopped
