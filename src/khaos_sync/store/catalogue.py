@@ -39,8 +39,10 @@ from khaos_sync.store.rows import (
     update_rows,
     where_in,
 )
+from khaos_sync.store.statistics import GrowingTables
 from khaos_sync.sync.catalogue.models import (
     BundleComponent,
+    KhaosLink,
     ProductBinding,
     ReviewFlag,
     UpstreamChange,
@@ -52,6 +54,7 @@ ProductAttribute = get_model("catalogue", "ProductAttribute")
 ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
 ProductCategory = get_model("catalogue", "ProductCategory")
 ProductTag = get_model("catalogue", "ProductTag")
+ProductRecommendation = get_model("catalogue", "ProductRecommendation")
 StockRecord = get_model("partner", "StockRecord")
 
 PRODUCT_CLASS_NAME = "Khaos item"
@@ -74,6 +77,23 @@ BINDING_FIELDS = (
     "image_files", "discontinued", "run_to_zero", "stock_controlled", "sales_multiple",
     "max_display_qty", "availability_text", "lead_time_days", "khaos_revised_at",
 )  # fmt: skip
+
+
+def growing_tables() -> GrowingTables:
+    """The tables a catalogue run fills, for keeping the planner's estimates fresh."""
+    return GrowingTables(
+        [
+            Product,
+            StockRecord,
+            ProductBinding,
+            ProductAttributeValue,
+            Product.tags.through,
+            ProductCategory,
+            ProductRecommendation,
+            BundleComponent,
+            KhaosLink,
+        ]
+    )
 
 
 @dataclass

@@ -223,8 +223,10 @@ class CatalogueImporter:
             raw=lambda group: raw_item(group.item),
         )
         with index_updates_paused():
+            tables = store.growing_tables()
             for batch in batched(self.groups(items, member_of), self.batch_size):
                 writer.apply(batch)
+                tables.written(sum(len(group.specs) for group in batch))
             self.finish()
         counts = self.recorder.counts
         if counts["failed"] and not (counts["created"] + counts["updated"] + counts["unchanged"]):
