@@ -122,7 +122,9 @@ def connection_vendor() -> str:
     return str(connection.vendor)
 
 
-def start_simulator(size: int, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_simulator(
+    size: int, workdir: Path, *, seed: int = 11
+) -> tuple[subprocess.Popen[bytes], str]:
     import socket
 
     with socket.socket() as probe:
@@ -131,7 +133,7 @@ def start_simulator(size: int, workdir: Path) -> tuple[subprocess.Popen[bytes], 
     db = workdir / "khaos.sqlite3"
     command = [sys.executable, "-m", "khaos_sync.cli", "simulate", "serve", "--port", str(port)]
     process = subprocess.Popen(
-        [*command, "--db", str(db), "--generate", str(size), "--seed", "11"],
+        [*command, "--db", str(db), "--generate", str(size), "--seed", str(seed)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -1,8 +1,9 @@
 """Full stock refresh benchmark: wall time, rows per second, SOAP calls, and the floor.
 
-Generates a simulated Khaos of N items, binds every sellable item to a shop
-product with one stock record per web site (Warehouse and Shop), then runs
-``sync_stock_once(full=True)`` against the simulator over real HTTP. In the
+Generates a simulated Khaos of N items (in its own process, as a Khaos server
+is), binds every sellable item to a shop product with one stock record per web
+site (Warehouse and Shop), then runs ``sync_stock_once(full=True)`` against the
+simulator over real HTTP. In the
 same run it measures the floor: a raw ``executemany`` of exactly the record
 updates the refresh made. Run with ``PYTHONPATH=src``:
 
@@ -29,8 +30,15 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import bench_catalogue  # the same simulator process
 
 WEB_SITES = "1,2"
 
@@ -212,6 +220,30 @@ def measure_changed(sim: Any, share: float, seed: int) -> dict[str, Any]:
     }
 
 
+@dataclass
+class Simulator:
+    url: str
+    store: Any
+
+
+@contextmanager
+def simulator_process(items: int, seed: int, work: Path) -> Iterator[Simulator]:
+    """The simulator in its own process, as a Khaos server is: its CPU is not the refresh's.
+
+    Its database is shared: levels are changed through a second connection to it.
+    """
+    from khaos_sync.simulator.store import Store
+
+    process, url = bench_catalogue.start_simulator(items, work, seed=seed)
+    store = Store(work / "khaos.sqlite3")
+    try:
+        yield Simulator(url, store)
+    finally:
+        store.close()
+        process.terminate()
+        process.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=100_000, help="simulated sellable items")
@@ -222,10 +254,9 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="bench-stock-"))
     prepare_environment(work / "shop")
-    from khaos_sync.simulator import run_in_thread
 
     started = time.perf_counter()
-    with run_in_thread(work / "sim.sqlite3", generate=args.items, seed=args.seed) as sim:
+    with simulator_process(args.items, args.seed, work) as sim:
         items = bind_shop_products(sim.store)
         setup = time.perf_counter() - started
         if args.changed:
