@@ -11,6 +11,8 @@ updates the refresh made. Run with ``PYTHONPATH=src``:
     python benchmarks/bench_stock.py --items 20000 --json
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python benchmarks/bench_stock.py
 
+With PostgreSQL each run drops and recreates the tables of that database.
+
 ``--changed 0.01``: the issue's stock measure. A first refresh primes the
 shop, then 1% of the items' levels change in the simulator and the second
 refresh is timed; its own time (minus the Khaos calls) is compared with its
@@ -53,6 +55,8 @@ def prepare_environment(data_dir: Path) -> None:
     django.setup()
     from django.core.management import call_command
 
+    if bench_catalogue.connection_vendor() == "postgresql":
+        bench_catalogue.empty_postgres_database()  # a fresh shop each run
     call_command("migrate", verbosity=0)
 
 
