@@ -55,7 +55,5 @@ class FetchAhead(Generic[T]):
         ahead, self.ahead = self.ahead, None
         if ahead is not None and ahead[0] is chunk:
             return ahead[1], ahead[2].result
-        if ahead is not None:
-            ahead[2].cancel()
         kept = self.kept_for(chunk)
         return kept, lambda: self.fetch(chunk, kept)
