@@ -27,8 +27,6 @@ import argparse
 import json
 import os
 import pickle
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,41 +35,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).parent))
+
+import bench_catalogue  # the same simulator process
+
 STOCK_CHUNK = 200  # catalogue.export_chunk's default
 STATUS_CHUNK = 500  # stock.export_chunk's default
 FEED_BYTES = 64 * 1024
 
 
 def fetch(size: int, workdir: Path) -> dict[str, list[bytes]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "khaos_sync.cli", "simulate", "serve", "--port", str(port)]
-    db = workdir / "khaos.sqlite3"
-    sim = subprocess.Popen(
-        [*command, "--db", str(db), "--generate", str(size), "--seed", "11"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    sim, url = bench_catalogue.start_simulator(size, workdir)
     try:
-        url = f"http://127.0.0.1:{port}/KhaosKSD.exe/soap/IKosWeb"
-        _wait_for(url.replace("/soap/", "/wsdl/"))
         return _fetch_from(url)
     finally:
         sim.terminate()
         sim.wait()
-
-
-def _wait_for(url: str) -> None:
-    import httpx
-
-    for _ in range(3000):
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise RuntimeError(f"simulator did not start: {url}")
 
 
 def _fetch_from(url: str) -> dict[str, list[bytes]]:
