@@ -27,7 +27,7 @@ from khaos_sync.protocol.documents.order_status import OrderStatusEx
 from khaos_sync.protocol.documents.orders import SalesOrder
 from khaos_sync.protocol.documents.price_lists import PriceBreak
 from khaos_sync.protocol.documents.stock import StockItem
-from khaos_sync.protocol.documents.stock_status import StockStatus
+from khaos_sync.protocol.documents.stock_status import ItemEntries, KnownEntries, StockStatus
 from khaos_sync.protocol.documents.web_categories import WebCategories
 from khaos_sync.protocol.errors import KhaosError
 from khaos_sync.protocol.results import OrderImportResult, SiteList, StockListEntry
@@ -123,9 +123,16 @@ class KhaosBackend(Protocol):
     def web_categories(self, website: str) -> WebCategories: ...
 
     def levels(
-        self, codes: Sequence[str], chunk_size: int, progress: Progress | None = None
-    ) -> Iterator[list[StockStatus] | FetchFailure]:
-        """Levels of ``codes`` at every site, one list of entries per chunk."""
+        self,
+        codes: Sequence[str],
+        chunk_size: int,
+        progress: Progress | None = None,
+        known: KnownEntries | None = None,
+    ) -> Iterator[list[ItemEntries] | FetchFailure]:
+        """Levels of ``codes`` at every site, one list of items per chunk.
+
+        An item whose entries ``known`` recognises by their digest comes undecoded.
+        """
         ...
 
     def live_levels(self, codes: Sequence[str]) -> list[StockStatus]:

@@ -29,7 +29,7 @@ from khaos_sync.protocol.documents.deleted import DeletedEntry
 from khaos_sync.protocol.documents.order_status import OrderStatusEx
 from khaos_sync.protocol.documents.orders import SalesOrder
 from khaos_sync.protocol.documents.stock import StockItem
-from khaos_sync.protocol.documents.stock_status import StockStatus
+from khaos_sync.protocol.documents.stock_status import ItemEntries, KnownEntries, StockStatus
 from khaos_sync.protocol.documents.web_categories import WebCategories
 from khaos_sync.protocol.results import OrderImportResult, SiteList, StockListEntry
 
@@ -79,8 +79,12 @@ class CloudBackend(base.KhaosBackend):
         self.refuse("items")
 
     def levels(
-        self, codes: Sequence[str], chunk_size: int, progress: Progress | None = None
-    ) -> Iterator[list[StockStatus] | FetchFailure]:
+        self,
+        codes: Sequence[str],
+        chunk_size: int,
+        progress: Progress | None = None,
+        known: KnownEntries | None = None,
+    ) -> Iterator[list[ItemEntries] | FetchFailure]:
         self.refuse("levels")
 
     def live_levels(self, codes: Sequence[str]) -> list[StockStatus]:

@@ -27,7 +27,7 @@ from khaos_sync.backends.base import (
     Progress,
     StatusAnswer,
 )
-from khaos_sync.protocol.client import KhaosClient
+from khaos_sync.protocol.client import KhaosClient, StockStatusQuery
 from khaos_sync.protocol.documents.customers import iter_customers
 from khaos_sync.protocol.documents.deleted import (
     DOCUMENT_TYPE_COMPANY,
@@ -39,7 +39,7 @@ from khaos_sync.protocol.documents.orders import SalesOrder, build_orders
 from khaos_sync.protocol.documents.price_lists import parse_price_lists
 from khaos_sync.protocol.documents.sop_data import SopData, parse_sop_data
 from khaos_sync.protocol.documents.stock import StockItem
-from khaos_sync.protocol.documents.stock_status import StockStatus
+from khaos_sync.protocol.documents.stock_status import ItemEntries, KnownEntries, StockStatus
 from khaos_sync.protocol.documents.web_categories import (
     WebCategories,
     parse_web_categories_ex2,
@@ -177,27 +177,31 @@ class SoapBackend(KhaosBackend):
         return self.client.export_web_category_tree(website=website)
 
     def levels(
-        self, codes: Sequence[str], chunk_size: int, progress: Progress | None = None
-    ) -> Iterator[list[StockStatus] | FetchFailure]:
+        self,
+        codes: Sequence[str],
+        chunk_size: int,
+        progress: Progress | None = None,
+        known: KnownEntries | None = None,
+    ) -> Iterator[list[ItemEntries] | FetchFailure]:
         """ExportStockStatus (every site) in chunks, each streamed; failing chunks are halved."""
-        return in_chunks(
-            codes,
-            chunk_size,
-            self._levels,
-            halve_on=(TransientError, ProtocolError),
-            progress=progress,
-        )
 
-    def _levels(self, codes: Sequence[str], kept: KeptText | None = None) -> list[StockStatus]:
-        self.counted()
-        return list(
-            self.client.export_stock_status_entries(
-                stock_code=",".join(codes), mapping_type=STOCK_CODE, site_id=ALL_SITES, keep=kept
+        def fetch(chunk: list[str], kept: KeptText) -> list[ItemEntries]:
+            self.counted()
+            return self.client.export_stock_status_items(
+                known=known, keep=kept, **self._all_sites_of(chunk)
             )
+
+        return in_chunks(
+            codes, chunk_size, fetch, halve_on=(TransientError, ProtocolError), progress=progress
         )
 
     def live_levels(self, codes: Sequence[str]) -> list[StockStatus]:
-        return self._levels(codes)
+        self.counted()
+        return list(self.client.export_stock_status_entries(**self._all_sites_of(codes)))
+
+    @staticmethod
+    def _all_sites_of(codes: Sequence[str]) -> StockStatusQuery:
+        return {"stock_code": ",".join(codes), "mapping_type": STOCK_CODE, "site_id": ALL_SITES}
 
     # --- orders ---
 

@@ -42,6 +42,9 @@ class ItemStock:
     site_levels: tuple[tuple[int, int], ...]  # (site id, level) for the chosen sites
     status: int | None
     due_date: date | None
+    # Names the Khaos entries it was read from (with the sites they were read for):
+    # a later answer with the same digest needs no reading. Empty when unknown.
+    entries_digest: str = ""
 
     @property
     def level(self) -> int:

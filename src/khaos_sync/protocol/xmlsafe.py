@@ -298,7 +298,11 @@ def iter_elements_of_pieces(
 
 
 def iter_events_of_pieces(
-    pieces: Iterable[bytes], tags: tuple[str, ...], *, root: str
+    pieces: Iterable[bytes],
+    tags: tuple[str, ...],
+    *,
+    root: str,
+    events: tuple[Event, ...] = ("start", "end"),
 ) -> Iterator[tuple[Event, etree._Element]]:
     """Start and end events of ``tags`` in a document arriving in UTF-8 pieces.
 
@@ -306,7 +310,7 @@ def iter_events_of_pieces(
     nothing is released: the caller removes what it has read, so that it can
     keep an enclosing element's own children (a nested tree) while its items go.
     """
-    feed = _DocumentFeed(tags, root, events=("start", "end"), release=False)
+    feed = _DocumentFeed(tags, root, events=events, release=False)
     for piece in pieces:
         yield from feed.feed(piece)
     yield from feed.close()

@@ -56,6 +56,7 @@ class Target:
     fingerprint: str
     is_bundle: bool = False
     components_run_to_zero: bool = False
+    entries_digest: str = ""
 
 
 @dataclass
@@ -131,6 +132,7 @@ def write_levels(
                 status=item.status,
                 due_date=item.due_date,
                 fingerprint=item.fingerprint,
+                entries_digest=item.entries_digest,
             )
         )
     result.add(write_targets(targets, partner_ids, now))
@@ -164,6 +166,32 @@ def bindings_of(items: Sequence[ItemStock]) -> dict[str, tuple[int, str, int, in
     return found
 
 
+def known_entries(codes: Sequence[str]) -> dict[str, str]:
+    """The Khaos entries each of these codes' sellable items was last read from.
+
+    Keyed as :func:`bindings_of` matches an entry: by STOCK_ID, and by
+    ``code:<STOCK_CODE>`` where the code names one bound item only.
+    """
+    in_codes, params = where_in("b.stock_code", codes)
+    rows = select(
+        f"SELECT b.stock_id, b.stock_code, s.entries_digest FROM {table(ItemStockRow)} s"
+        f" JOIN {table(ProductBinding)} b ON b.id = s.binding_id"
+        f" WHERE s.entries_digest <> '' AND b.structure <> %s AND {in_codes}",
+        [PARENT, *params],
+    )
+    known: dict[str, str] = {}
+    shared: set[str] = set()
+    for stock_id, code, digest in rows:
+        known[stock_id] = digest
+        key = f"code:{code}"
+        if key in known:
+            shared.add(key)  # a code two items share cannot say which one an entry is
+        known[key] = digest
+    for key in shared:
+        del known[key]
+    return known
+
+
 def bundle_ids_among(binding_ids: Sequence[int]) -> set[int]:
     """The bindings among these that are pack headers."""
     if not binding_ids:
@@ -184,17 +212,22 @@ def write_targets(
     in_ids, params = where_in("binding_id", [t.binding_id for t in targets])
     previous = (
         {
-            binding_id: (fingerprint, level)
-            for binding_id, fingerprint, level in select(
-                f"SELECT binding_id, fingerprint, level FROM {table(ItemStockRow)} WHERE {in_ids}",
+            binding_id: (fingerprint, level, digest)
+            for binding_id, fingerprint, level, digest in select(
+                f"SELECT binding_id, fingerprint, level, entries_digest FROM {table(ItemStockRow)}"
+                f" WHERE {in_ids}",
                 params,
             )
         }
         if targets
         else {}
     )
-    changed = [t for t in targets if previous.get(t.binding_id, ("", 0))[0] != t.fingerprint]
+    changed = [t for t in targets if previous.get(t.binding_id, ("", 0, ""))[0] != t.fingerprint]
     result.unchanged = len(targets) - len(changed)
+    note_entries_digests(
+        [t for t in targets if t.entries_digest != previous.get(t.binding_id, ("", 0, ""))[2]],
+        changed,
+    )
     if not changed:
         return result
     result.changed = len(changed)
@@ -204,9 +237,28 @@ def write_targets(
     result.flipped_browse_ids = [
         t.browse_id
         for t in changed
-        if (previous.get(t.binding_id, ("", 0))[1] > 0) != (t.level > 0)
+        if (previous.get(t.binding_id, ("", 0, ""))[1] > 0) != (t.level > 0)
     ]
     return result
+
+
+def note_entries_digests(differing: Sequence[Target], changed: Sequence[Target]) -> None:
+    """Unchanged rows read from other entries than last time: the new entries' digest.
+
+    (Changed rows get theirs with the rest of the row.) A write that does not
+    know its entries (the checkout's live check) leaves an unchanged row's alone.
+    """
+    written = {t.binding_id for t in changed}
+    rows = [
+        (t.entries_digest, t.binding_id)
+        for t in differing
+        if t.entries_digest and t.binding_id not in written
+    ]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table(ItemStockRow)} SET entries_digest = %s WHERE binding_id = %s", rows
+            )
 
 
 def update_records(
@@ -250,20 +302,21 @@ def save_item_stock(targets: Sequence[Target], now: datetime) -> None:
         (
             t.binding_id, t.level, t.status, ops.adapt_datefield_value(t.due_date),
             json.dumps({str(site): level for site, level in t.site_levels.items()}),
-            t.is_bundle, t.components_run_to_zero, t.fingerprint, stamp,
+            t.is_bundle, t.components_run_to_zero, t.fingerprint, t.entries_digest, stamp,
         )
         for t in targets
     ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {table} (binding_id, level, status, due_date, site_levels, is_bundle,"
-            " components_run_to_zero, fingerprint, synced_at)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " components_run_to_zero, fingerprint, entries_digest, synced_at)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
             " ON CONFLICT (binding_id) DO UPDATE SET level = EXCLUDED.level,"
             " status = EXCLUDED.status, due_date = EXCLUDED.due_date,"
             " site_levels = EXCLUDED.site_levels, is_bundle = EXCLUDED.is_bundle,"
             " components_run_to_zero = EXCLUDED.components_run_to_zero,"
-            " fingerprint = EXCLUDED.fingerprint, synced_at = EXCLUDED.synced_at",
+            " fingerprint = EXCLUDED.fingerprint, entries_digest = EXCLUDED.entries_digest,"
+            " synced_at = EXCLUDED.synced_at",
             rows,
         )
 

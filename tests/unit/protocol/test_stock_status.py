@@ -5,12 +5,18 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from khaos_sync.protocol.documents.stock_status import (
+    ItemEntries,
     StockStatusCode,
     iter_stock_status,
     parse_stock_status,
+    read_item_entries_of_pieces,
 )
+from khaos_sync.protocol.errors import DocumentError
 
 
 def test_sample(khaosws_samples: Path) -> None:
@@ -83,3 +89,66 @@ def test_own_fixture(khaosws_fixtures: Path) -> None:
     )
     assert mug.build_potential_children is None
     assert list(iter_stock_status(path)) == [flask, mug]
+
+
+# --- items, each with a digest of its entries (a refresh skips the repeated ones) ---
+
+ALL_SITES = b"""<STOCK_STATUS SITE="All Sites">
+  <STOCK_ITEM CODE="A" ID="1" SITE="Main"><LEVEL>5</LEVEL><STATUS>0</STATUS></STOCK_ITEM>
+  <STOCK_ITEM CODE="B" ID="2" SITE="Main"><LEVEL>1</LEVEL><STATUS>0</STATUS></STOCK_ITEM>
+  <STOCK_ITEM CODE="A" ID="1" SITE="Shop"><LEVEL>2</LEVEL><STATUS>0</STATUS></STOCK_ITEM>
+  <STOCK_ITEM CODE="B" ID="2" SITE="Shop"><LEVEL>0</LEVEL><STATUS>3</STATUS></STOCK_ITEM>
+  <STOCK_ITEM CODE="C"><LEVEL>7</LEVEL><STATUS>0</STATUS></STOCK_ITEM>
+</STOCK_STATUS>"""
+
+
+def items_of(document: bytes, known: Any = None, piece: int = 7) -> list[ItemEntries]:
+    pieces = [document[i : i + piece] for i in range(0, len(document), piece)]
+    return read_item_entries_of_pieces(pieces, known)
+
+
+def test_items_gather_their_entries_wherever_they_stand() -> None:
+    items = items_of(ALL_SITES)
+
+    assert [(i.stock_id, i.stock_code) for i in items] == [("1", "A"), ("2", "B"), (None, "C")]
+    entries = parse_stock_status(ALL_SITES)
+    assert [list(i.entries or ()) for i in items] == [
+        [entries[0], entries[2]],
+        [entries[1], entries[3]],
+        [entries[4]],
+    ]
+    assert items[2].entries and items[2].entries[0].site == "All Sites"
+
+
+def test_the_same_entries_give_the_same_digest_and_any_change_another() -> None:
+    digests = [i.digest for i in items_of(ALL_SITES)]
+    assert [i.digest for i in items_of(ALL_SITES, piece=4096)] == digests
+    assert len(set(digests)) == 3
+
+    moved = [i.digest for i in items_of(ALL_SITES.replace(b"<LEVEL>2</LEVEL>", b"<LEVEL>3</LEVEL>"))]
+    assert moved[0] != digests[0] and moved[1:] == digests[1:]
+    # An entry that names no site takes the document's: another document site, another digest.
+    elsewhere = ALL_SITES.replace(b'SITE="All Sites"', b'SITE="Main"')
+    assert [i.digest for i in items_of(elsewhere)][2] != digests[2]
+
+
+def test_known_items_are_left_undecoded() -> None:
+    digests = {i.stock_code: i.digest for i in items_of(ALL_SITES)}
+    asked: list[tuple[str | None, str | None]] = []
+
+    def known(stock_id: str | None, code: str | None, digest: str) -> bool:
+        asked.append((stock_id, code))
+        return code in ("A", "C") and digests[code] == digest
+
+    items = items_of(ALL_SITES.replace(b"<LEVEL>7</LEVEL>", b"<LEVEL>8</LEVEL>"), known)
+
+    assert asked == [("1", "A"), ("2", "B"), (None, "C")]
+    assert [i.entries is None for i in items] == [True, False, False]
+    assert items[2].entries and items[2].entries[0].level == Decimal("8")
+
+
+def test_items_of_a_document_khaos_garbled_raise_as_the_entries_do() -> None:
+    with pytest.raises(DocumentError):
+        items_of(ALL_SITES.replace(b"<LEVEL>5</LEVEL>", b"<LEVEL>five</LEVEL>"))
+    with pytest.raises(DocumentError):
+        items_of(ALL_SITES[:-20])

@@ -104,6 +104,15 @@ def record_failure(
     return item
 
 
+def open_failure_keys(flow: str) -> set[str]:
+    """Keys of the flow's failures not yet resolved (few, in a healthy shop)."""
+    return set(
+        FailedItem.objects.filter(flow=flow)
+        .exclude(state=FailedItem.State.RESOLVED)
+        .values_list("key", flat=True)
+    )
+
+
 def resolve_failures(flow: str, keys: list[str]) -> int:
     """An item that now went through is no longer a failure."""
     if not keys:

@@ -24,6 +24,9 @@ class ItemStock(models.Model):
     is_bundle = models.BooleanField(default=False)
     components_run_to_zero = models.BooleanField(default=False)
     fingerprint = models.CharField(max_length=32, blank=True)
+    # The Khaos entries (and web sites) the row was last read from: a refresh
+    # that gets the same entries leaves them undecoded. Empty: read them next time.
+    entries_digest = models.CharField(max_length=32, blank=True, default="")
     synced_at = models.DateTimeField()
 
     def __str__(self) -> str:
