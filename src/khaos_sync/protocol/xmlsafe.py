@@ -14,7 +14,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import IO, Any, Final, Literal, TypedDict, cast
+from typing import IO, Any, Final, Generic, Literal, TypedDict, TypeVar, cast
 
 from lxml import etree
 
@@ -39,6 +39,7 @@ _ROOT_START = re.compile(r"<([^\s/>]+)")
 # processing instructions, so a document can only be read, never make us fetch,
 # expand or run anything.
 Event = Literal["start", "end"]
+_Found = TypeVar("_Found")
 
 
 class Hardened(TypedDict):
@@ -291,7 +292,7 @@ def iter_elements_of_pieces(
     XML declaration names are dropped, as :func:`parse_document` does for text.
     Each element is released as soon as the caller asks for the next one.
     """
-    feed = _DocumentFeed(tag, root)
+    feed = _ElementFeed(tag, root, events=("end",))
     for piece in pieces:
         yield from feed.feed(piece)
     yield from feed.close()
@@ -310,28 +311,24 @@ def iter_events_of_pieces(
     nothing is released: the caller removes what it has read, so that it can
     keep an enclosing element's own children (a nested tree) while its items go.
     """
-    feed = _DocumentFeed(tags, root, events=events, release=False)
+    feed = _EventFeed(tags, root, events=events)
     for piece in pieces:
         yield from feed.feed(piece)
     yield from feed.close()
 
 
-class _DocumentFeed:
+class _DocumentFeed(Generic[_Found]):
+    """A pull parser fed in pieces, whose prolog and root are checked before parsing begins."""
+
     def __init__(
-        self,
-        tag: str | tuple[str, ...],
-        root: str | None,
-        *,
-        events: tuple[Event, ...] = ("end",),
-        release: bool = True,
+        self, tag: str | tuple[str, ...], root: str | None, *, events: tuple[Event, ...]
     ) -> None:
         self._root = root
         self._head: bytes | None = b""  # None once the prolog has been checked
         self._checked = False
-        self._release = release
         self._parser = pull_parser(events, tag=tag)
 
-    def feed(self, piece: bytes) -> Iterator[Any]:
+    def feed(self, piece: bytes) -> Iterator[_Found]:
         if self._head is not None:
             self._head += piece
             if not self._take_head(complete=False):
@@ -340,7 +337,7 @@ class _DocumentFeed:
             self._parse(piece)
         yield from self._events()
 
-    def close(self) -> Iterator[Any]:
+    def close(self) -> Iterator[_Found]:
         if self._head is not None and not self._take_head(complete=True):
             raise DocumentError("document is empty")
         try:
@@ -389,8 +386,7 @@ class _DocumentFeed:
         except etree.XMLSyntaxError as exc:
             raise DocumentError(f"document is not well-formed XML: {exc}") from exc
 
-    def _events(self) -> Iterator[Any]:
-        """Elements (released after use), or ``(event, element)`` pairs when not released."""
+    def _events(self) -> Iterator[_Found]:
         try:
             events = list(self._parser.read_events())
         except etree.XMLSyntaxError as exc:
@@ -400,11 +396,27 @@ class _DocumentFeed:
             if not self._checked:
                 _refuse_doctype_in(element)
                 self._checked = True
-            if not self._release:
-                yield event, element
-                continue
-            yield element
-            _release(element)
+            yield from self._hand_over(cast(Event, event), element)  # only those asked for
+
+    def _hand_over(self, event: Event, element: etree._Element) -> Iterator[_Found]:
+        raise NotImplementedError
+
+
+class _ElementFeed(_DocumentFeed[etree._Element]):
+    """Hands out elements, each released once the caller asks for the next."""
+
+    def _hand_over(self, event: Event, element: etree._Element) -> Iterator[etree._Element]:
+        yield element
+        _release(element)
+
+
+class _EventFeed(_DocumentFeed[tuple[Event, etree._Element]]):
+    """Hands out ``(event, element)`` pairs and releases nothing: the caller does."""
+
+    def _hand_over(
+        self, event: Event, element: etree._Element
+    ) -> Iterator[tuple[Event, etree._Element]]:
+        yield event, element
 
 
 def feed_parser(target: Any) -> etree.XMLParser:
