@@ -5,11 +5,16 @@ to map and write the chunk it has. Done one after the other, a run waits for
 both; asking for the next chunk as soon as one is handed over lets the two
 overlap. Only one request is ever in flight, in the same order as before, so
 Khaos sees the same calls: the answer is simply waiting when it is wanted.
+
+A fetch may also hand over an answer that has arrived but is not read yet
+(:class:`Arrived`): the next chunk is then asked for before this one is read,
+so that reading it overlaps Khaos building the next.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
 from typing import Generic, TypeVar
@@ -19,6 +24,39 @@ from khaos_sync.protocol.soap.streaming import KeptText
 T = TypeVar("T")
 
 Fetch = Callable[[list[str], KeptText], T]
+
+# An answer larger than this is read while the rest arrives, not held first.
+ARRIVED_LIMIT = 16 * 1024 * 1024
+
+
+class Arrived(Generic[T]):
+    """An answer whose pieces have arrived (all, or the first ``limit`` bytes), not read yet."""
+
+    def __init__(
+        self,
+        pieces: Iterator[bytes],
+        read: Callable[[Iterable[bytes]], T],
+        limit: int = ARRIVED_LIMIT,
+    ) -> None:
+        self.taken: list[bytes] = []
+        self.rest: Iterator[bytes] | None = None
+        self._read = read
+        size = 0
+        for piece in pieces:
+            self.taken.append(piece)
+            size += len(piece)
+            if size > limit:
+                self.rest = pieces  # still arriving: read while it does
+                break
+
+    @property
+    def whole(self) -> bool:
+        """The request is over: the next one may be sent before this answer is read."""
+        return self.rest is None
+
+    def read(self) -> T:
+        taken, self.taken = self.taken, []
+        return self._read(itertools.chain(taken, self.rest or ()))
 
 
 class FetchAhead(Generic[T]):
@@ -49,6 +87,15 @@ class FetchAhead(Generic[T]):
         """Ask for ``chunk`` now, in the background."""
         kept = self.kept_for(chunk)
         self.ahead = (chunk, kept, self.executor.submit(self.fetch, chunk, kept))
+
+    def drop(self) -> None:
+        """Forget the fetch started ahead, once it is over (one request in flight)."""
+        ahead, self.ahead = self.ahead, None
+        if ahead is not None and not ahead[2].cancel():
+            ahead[2].exception()  # waits; neither its answer nor its error is wanted
+
+    def started_for(self, chunk: list[str]) -> bool:
+        return self.ahead is not None and self.ahead[0] is chunk
 
     def take(self, chunk: list[str]) -> tuple[KeptText, Callable[[], T]]:
         """What keeps ``chunk``'s first bytes, and its answer (raising as ``fetch`` would)."""

@@ -16,7 +16,7 @@ from typing import TypeVar
 from django.utils import timezone
 from lxml import etree
 
-from khaos_sync.backends.ahead import FetchAhead
+from khaos_sync.backends.ahead import Arrived, Fetch, FetchAhead
 from khaos_sync.backends.base import (
     CallCounter,
     Change,
@@ -39,7 +39,12 @@ from khaos_sync.protocol.documents.orders import SalesOrder, build_orders
 from khaos_sync.protocol.documents.price_lists import parse_price_lists
 from khaos_sync.protocol.documents.sop_data import SopData, parse_sop_data
 from khaos_sync.protocol.documents.stock import StockItem
-from khaos_sync.protocol.documents.stock_status import ItemEntries, KnownEntries, StockStatus
+from khaos_sync.protocol.documents.stock_status import (
+    ItemEntries,
+    KnownEntries,
+    StockStatus,
+    read_item_entries_of_pieces,
+)
 from khaos_sync.protocol.documents.web_categories import (
     WebCategories,
     parse_web_categories_ex2,
@@ -183,16 +188,24 @@ class SoapBackend(KhaosBackend):
         progress: Progress | None = None,
         known: KnownEntries | None = None,
     ) -> Iterator[list[ItemEntries] | FetchFailure]:
-        """ExportStockStatus (every site) in chunks, each streamed; failing chunks are halved."""
+        """ExportStockStatus (every site) in chunks; failing chunks are halved.
 
-        def fetch(chunk: list[str], kept: KeptText) -> list[ItemEntries]:
+        Each answer is taken in as it arrives and read once it has: the next
+        chunk is asked for in between, so Khaos builds it while this one is read.
+        """
+
+        def fetch(chunk: list[str], kept: KeptText) -> Arrived[list[ItemEntries]]:
             self.counted()
-            return self.client.export_stock_status_items(
-                known=known, keep=kept, **self._all_sites_of(chunk)
-            )
+            pieces = self.client.export_stock_status_pieces(keep=kept, **self._all_sites_of(chunk))
+            return Arrived(pieces, lambda arrived: read_item_entries_of_pieces(arrived, known))
 
+        read_later: Fetch[list[ItemEntries] | Arrived[list[ItemEntries]]] = fetch
         return in_chunks(
-            codes, chunk_size, fetch, halve_on=(TransientError, ProtocolError), progress=progress
+            codes,
+            chunk_size,
+            read_later,
+            halve_on=(TransientError, ProtocolError),
+            progress=progress,
         )
 
     def live_levels(self, codes: Sequence[str]) -> list[StockStatus]:
@@ -304,7 +317,7 @@ class SoapBackend(KhaosBackend):
 def in_chunks(
     codes: Sequence[str],
     size: int,
-    fetch: Callable[[list[str], KeptText], T],
+    fetch: Callable[[list[str], KeptText], T | Arrived[T]],
     *,
     halve_on: tuple[type[KhaosError], ...],
     keep_on: tuple[type[KhaosError], ...] = (),
@@ -324,7 +337,12 @@ def in_chunks(
             kept, answer = ahead.take(chunk)
             try:
                 result = answer()
+                if isinstance(result, Arrived):
+                    if pending and result.whole:
+                        ahead.start(pending[0])  # Khaos builds it while this chunk is read
+                    result = result.read()
             except halve_on + keep_on as exc:
+                ahead.drop()  # asked for ahead of the halves that now come first
                 if isinstance(exc, halve_on) and len(chunk) > 1:
                     half = len(chunk) // 2
                     pending[:0] = [chunk[:half], chunk[half:]]
@@ -334,7 +352,7 @@ def in_chunks(
                 arrived = isinstance(exc, DocumentError) and payload is not None
                 yield FetchFailure(tuple(chunk), payload, exc, arrived)
                 continue
-            if pending:
+            if pending and not ahead.started_for(pending[0]):
                 ahead.start(pending[0])  # Khaos builds it while this chunk is written
             yield result
             if progress:

@@ -27,13 +27,7 @@ import httpx
 
 from khaos_sync import __version__
 from khaos_sync.protocol.documents.stock import StockItem, iter_stock_items_of_pieces
-from khaos_sync.protocol.documents.stock_status import (
-    ItemEntries,
-    KnownEntries,
-    StockStatus,
-    iter_stock_status_of_pieces,
-    read_item_entries_of_pieces,
-)
+from khaos_sync.protocol.documents.stock_status import StockStatus, iter_stock_status_of_pieces
 from khaos_sync.protocol.documents.web_categories import WebCategories, read_web_categories
 from khaos_sync.protocol.errors import KhaosError, ProtocolError, SoapFault, TransientError
 from khaos_sync.protocol.results import (
@@ -473,20 +467,19 @@ class KhaosClient:
         pieces = self.stream_string("ExportStockStatus", timeout=timeout, **wire_params(query))
         return iter_stock_status_of_pieces(keep.through(pieces) if keep else pieces)
 
-    def export_stock_status_items(
+    def export_stock_status_pieces(
         self,
         *,
-        known: KnownEntries | None = None,
         timeout: float | None = None,
         keep: KeptText | None = None,
         **query: Unpack[StockStatusQuery],
-    ) -> list[ItemEntries]:
-        """ExportStockStatus's entries by item, read while the answer arrives.
+    ) -> Iterator[bytes]:
+        """ExportStockStatus's document in UTF-8 pieces as it arrives, for the caller to read.
 
-        An item ``known`` recognises by its digest is left undecoded.
+        (``read_item_entries_of_pieces`` reads it by item.)
         """
         pieces = self.stream_string("ExportStockStatus", timeout=timeout, **wire_params(query))
-        return read_item_entries_of_pieces(keep.through(pieces) if keep else pieces, known)
+        return keep.through(pieces) if keep else pieces
 
     def get_stock_potential(
         self,

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import pytest
 
+from khaos_sync.backends.ahead import Arrived, Fetch
 from khaos_sync.backends.base import FetchFailure
 from khaos_sync.backends.soap import in_chunks
 from khaos_sync.protocol.errors import DocumentError, SoapFault, TransientError
@@ -120,3 +123,87 @@ def test_a_caller_that_stops_early_leaves_no_fetch_running() -> None:
     chunks.close()  # e.g. the run failed while writing the first chunk
     assert not [t for t in threading.enumerate() if t.name.startswith("khaos-fetch-ahead")]
     assert asked == [["C0"], ["C1"]]  # nothing asked after the caller stopped
+
+
+# --- answers that arrive whole and are read after the next chunk is asked for ---
+
+
+def arriving(asked: list[list[str]], events: list[str], bad: str = "") -> Fetch[Any]:
+    def read(pieces: Iterable[bytes]) -> list[str]:
+        text = b"".join(pieces).decode()
+        events.append(f"read {text}")
+        if bad and bad in text.split(","):
+            raise DocumentError("document is not well-formed XML")
+        return text.split(",")
+
+    def fetch(codes: list[str], kept: KeptText) -> Arrived[list[str]]:
+        asked.append(codes)
+        events.append(f"asked {','.join(codes)}")
+        return Arrived(kept.through(iter([",".join(codes).encode()])), read)
+
+    return fetch
+
+
+def test_the_next_chunk_is_asked_for_before_this_one_is_read() -> None:
+    asked: list[list[str]] = []
+    next_asked = threading.Event()
+    asked_while_reading: list[bool] = []
+
+    def read(pieces: Iterable[bytes]) -> list[str]:
+        codes = b"".join(pieces).decode().split(",")
+        if codes == ["C0"]:  # Khaos is building C1's answer while C0's is read
+            asked_while_reading.append(next_asked.wait(5))
+        return codes
+
+    def fetch(codes: list[str], kept: KeptText) -> Arrived[list[str]]:
+        asked.append(codes)
+        if codes == ["C1"]:
+            next_asked.set()
+        return Arrived(iter([",".join(codes).encode()]), read)
+
+    results = list(in_chunks(["C0", "C1", "C2"], 1, fetch, halve_on=()))
+
+    assert results == [["C0"], ["C1"], ["C2"]]
+    assert asked_while_reading == [True]
+    assert asked == [["C0"], ["C1"], ["C2"]]
+
+
+def test_an_answer_that_cannot_be_read_is_halved_with_one_request_in_flight() -> None:
+    asked: list[list[str]] = []
+    events: list[str] = []
+    codes = [f"C{n}" for n in range(6)]
+    fetch = arriving(asked, events, bad="C1")
+
+    results = list(in_chunks(codes, 2, fetch, halve_on=(DocumentError,)))
+
+    (failure,) = [r for r in results if isinstance(r, FetchFailure)]
+    assert failure.codes == ("C1",) and failure.arrived and failure.payload == "C1"
+    assert [c for r in results if not isinstance(r, FetchFailure) for c in r] == [
+        "C0", "C2", "C3", "C4", "C5",
+    ]  # fmt: skip
+    # The chunk asked for ahead of the bad one is asked again after its halves.
+    assert asked == [["C0", "C1"], ["C2", "C3"], ["C0"], ["C1"], ["C2", "C3"], ["C4", "C5"]]
+
+
+def test_a_huge_answer_is_read_while_it_arrives_and_the_next_asked_after() -> None:
+    asked: list[list[str]] = []
+    events: list[str] = []
+
+    def fetch(codes: list[str], kept: KeptText) -> Arrived[int]:
+        asked.append(codes)
+
+        def pieces() -> Iterator[bytes]:
+            for n in range(4):
+                events.append(f"{codes[0]} piece {n}")
+                yield b"x" * 10
+
+        def read(arrived: Iterable[bytes]) -> int:
+            return sum(len(piece) for piece in arrived)
+
+        return Arrived(pieces(), read, limit=15)
+
+    results = list(in_chunks(["C0", "C1"], 1, fetch, halve_on=()))
+
+    assert results == [40, 40]
+    # C0 passed the limit after two pieces: its rest arrived before C1 was asked for.
+    assert events.index("C0 piece 3") < events.index("C1 piece 0")
