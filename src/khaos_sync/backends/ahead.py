@@ -14,8 +14,10 @@ so that reading it overlaps Khaos building the next.
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Generic, TypeVar
 
@@ -27,6 +29,20 @@ Fetch = Callable[[list[str], KeptText], T]
 
 # An answer larger than this is read while the rest arrives, not held first.
 ARRIVED_LIMIT = 16 * 1024 * 1024
+
+
+@dataclass
+class FetchTiming:
+    """Where a chunked fetch's time went, for the run log: waiting for Khaos, or reading."""
+
+    waiting: float = 0.0
+    reading: float = 0.0
+
+    def waited(self, started: float) -> None:
+        self.waiting += time.perf_counter() - started
+
+    def read(self, started: float) -> None:
+        self.reading += time.perf_counter() - started
 
 
 class Arrived(Generic[T]):

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, Self
 
+from khaos_sync.backends.ahead import FetchTiming
 from khaos_sync.protocol.documents.customers import Company
 from khaos_sync.protocol.documents.deleted import DeletedEntry
 from khaos_sync.protocol.documents.order_status import OrderStatusEx
@@ -128,6 +129,7 @@ class KhaosBackend(Protocol):
         chunk_size: int,
         progress: Progress | None = None,
         known: KnownEntries | None = None,
+        timing: FetchTiming | None = None,
     ) -> Iterator[list[ItemEntries] | FetchFailure]:
         """Levels of ``codes`` at every site, one list of items per chunk.
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import NoReturn
 
 from khaos_sync.backends import base
+from khaos_sync.backends.ahead import FetchTiming
 from khaos_sync.backends.base import (
     CallCounter,
     Change,
@@ -84,6 +85,7 @@ class CloudBackend(base.KhaosBackend):
         chunk_size: int,
         progress: Progress | None = None,
         known: KnownEntries | None = None,
+        timing: FetchTiming | None = None,
     ) -> Iterator[list[ItemEntries] | FetchFailure]:
         self.refuse("levels")
 

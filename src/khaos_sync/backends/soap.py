@@ -9,6 +9,7 @@ code, and the counting of calls for the run log.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from typing import TypeVar
@@ -16,7 +17,7 @@ from typing import TypeVar
 from django.utils import timezone
 from lxml import etree
 
-from khaos_sync.backends.ahead import Arrived, Fetch, FetchAhead
+from khaos_sync.backends.ahead import Arrived, Fetch, FetchAhead, FetchTiming
 from khaos_sync.backends.base import (
     CallCounter,
     Change,
@@ -187,6 +188,7 @@ class SoapBackend(KhaosBackend):
         chunk_size: int,
         progress: Progress | None = None,
         known: KnownEntries | None = None,
+        timing: FetchTiming | None = None,
     ) -> Iterator[list[ItemEntries] | FetchFailure]:
         """ExportStockStatus (every site) in chunks; failing chunks are halved.
 
@@ -206,6 +208,7 @@ class SoapBackend(KhaosBackend):
             read_later,
             halve_on=(TransientError, ProtocolError),
             progress=progress,
+            timing=timing,
         )
 
     def live_levels(self, codes: Sequence[str]) -> list[StockStatus]:
@@ -322,6 +325,7 @@ def in_chunks(
     halve_on: tuple[type[KhaosError], ...],
     keep_on: tuple[type[KhaosError], ...] = (),
     progress: Progress | None = None,
+    timing: FetchTiming | None = None,
 ) -> Iterator[T | FetchFailure]:
     """``fetch`` for ``codes`` in chunks of ``size``.
 
@@ -329,18 +333,28 @@ def in_chunks(
     down to one code, which is then given back as a FetchFailure; one failing
     with a ``keep_on`` error is given back whole at once. Other errors are
     raised: they concern every chunk alike (a refusal of the call itself).
+    ``timing`` gathers the time spent waiting for answers and reading them.
     """
+    timing = timing or FetchTiming()
     pending = [list(codes[i : i + size]) for i in range(0, len(codes), size)]
     with FetchAhead(fetch, kept_for) as ahead:
         while pending:
             chunk = pending.pop(0)
             kept, answer = ahead.take(chunk)
             try:
-                result = answer()
+                started = time.perf_counter()
+                try:
+                    result = answer()
+                finally:
+                    timing.waited(started)
                 if isinstance(result, Arrived):
                     if pending and result.whole:
                         ahead.start(pending[0])  # Khaos builds it while this chunk is read
-                    result = result.read()
+                    started = time.perf_counter()
+                    try:
+                        result = result.read()
+                    finally:
+                        timing.read(started)
             except halve_on + keep_on as exc:
                 ahead.drop()  # asked for ahead of the halves that now come first
                 if isinstance(exc, halve_on) and len(chunk) > 1:

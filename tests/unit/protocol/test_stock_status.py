@@ -125,7 +125,9 @@ def test_the_same_entries_give_the_same_digest_and_any_change_another() -> None:
     assert [i.digest for i in items_of(ALL_SITES, piece=4096)] == digests
     assert len(set(digests)) == 3
 
-    moved = [i.digest for i in items_of(ALL_SITES.replace(b"<LEVEL>2</LEVEL>", b"<LEVEL>3</LEVEL>"))]
+    moved = [
+        i.digest for i in items_of(ALL_SITES.replace(b"<LEVEL>2</LEVEL>", b"<LEVEL>3</LEVEL>"))
+    ]
     assert moved[0] != digests[0] and moved[1:] == digests[1:]
     # An entry that names no site takes the document's: another document site, another digest.
     elsewhere = ALL_SITES.replace(b'SITE="All Sites"', b'SITE="Main"')

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from khaos_sync import __version__
+from khaos_sync.backends.ahead import FetchTiming
 from khaos_sync.backends.base import Change, FetchFailure, KhaosBackend
 from khaos_sync.mappers.stock import (
     ItemStock,
@@ -131,8 +132,9 @@ class StockImporter(KhaosImporter):
         self, codes: Sequence[str], progress: Progress | None, known: KnownEntries | None = None
     ) -> Iterator[ItemStock]:
         """Levels of ``codes``; a code that could not be fetched is kept as a failed item."""
-        chunks = self.backend.levels(codes, self.chunk_size, progress, known)
-        while (result := self.timed(lambda: next(chunks, None))) is not None:
+        timing = FetchTiming()
+        chunks = self.backend.levels(codes, self.chunk_size, progress, known, timing)
+        while (result := next(chunks, None)) is not None:
             if isinstance(result, FetchFailure):
                 (code,) = result.codes
                 self.recorder.fail(code, result.payload or f"levels of {code}", result.error)
@@ -140,6 +142,9 @@ class StockImporter(KhaosImporter):
             else:
                 yield from self.map_items(result)
                 self.count_unread([item for item in result if item.entries is None])
+        # Waiting for Khaos's answers apart from reading them: the run log shows both.
+        self.recorder.add_seconds("khaos_seconds", timing.waiting)
+        self.recorder.add_seconds("read_seconds", timing.reading)
 
     def map_items(self, items: list[ItemEntries]) -> Iterator[ItemStock]:
         for item in items:
