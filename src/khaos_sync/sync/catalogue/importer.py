@@ -175,9 +175,8 @@ class CatalogueImporter:
         self.recorder.summary["categories_changed"] = changes
         digest = tree_digest(specs, members)
         if tree is not None:
-            unchanged = digest == tree.digest
-            self.recorder.summary["categories"] = "unchanged" if unchanged else "changed"
-            if not unchanged:
+            self.recorder.summary["categories"] = tree.compare(digest)
+            if digest != tree.digest:
                 tree.forget()  # until every bound item reflects this tree
         return self.context(category_ids), members, digest
 

@@ -39,6 +39,12 @@ class TreeState:
             return True
         return now - self.row.read_at >= every - EARLY
 
+    def compare(self, digest: str) -> str:
+        """How the tree read compares, for the run summary."""
+        if not self.digest:
+            return "read"  # no tree known to be applied: every bound item is compared
+        return "unchanged" if digest == self.digest else "changed"
+
     def forget(self) -> None:
         """The shop's items no longer all reflect the last tree: the next run reads and compares."""
         CategoryTreeState.objects.filter(website=self.website).update(digest="")
