@@ -166,3 +166,29 @@ def test_items_from_files_leave_the_tree_to_be_read_and_compared(simulator, ever
 
     assert run.summary["categories"] == "read"  # read again, and every item compared
     assert khaos_categories(code) == before
+
+
+def test_a_changed_tree_with_a_failed_item_is_compared_again_next_run(simulator, every):
+    every(0)
+    sync(simulator, full=True)
+    bindings = ProductBinding.objects.filter(structure="standalone").order_by("stock_code")[:2]
+    first, second = (b.stock_code for b in bindings)
+    target = CategoryBinding.objects.order_by("khaos_id").last().khaos_id
+    for code in (first, second):
+        simulator.control.file_item(code, [int(target)])
+    # The chunk of both, then its first half: the first item fails, the second arrives.
+    simulator.control.set_faults("ExportStock:malformed-xml@times=2")
+
+    run = sync_catalogue_once(url=simulator.url)
+
+    assert run.outcome == "partial" and run.failed == 1
+    assert run.summary["categories"] == "changed" and run.summary["membership_changes"] == 2
+    assert khaos_categories(second) == [target]
+    assert CategoryTreeState.objects.get().digest == ""  # not applied to every item
+
+    simulator.control.set_faults("")
+    run = sync(simulator)
+
+    assert run.summary["categories"] == "read" and run.summary["membership_changes"] == 1
+    assert khaos_categories(first) == [target]
+    assert CategoryTreeState.objects.get().digest != ""

@@ -136,10 +136,11 @@ class CatalogueImporter:
         if isinstance(members, KnownMemberships):
             if members.unknown:
                 tree.forget()  # an item the shop did not know came without its categories
-        elif self.recorder.counts["failed"]:
-            if digest != tree.digest:
-                tree.forget()  # a failed item may still hold its old categories
+        elif self.recorder.counts["failed"] and digest != tree.digest:
+            tree.forget()  # a failed item may still hold the categories of an older tree
         else:
+            # Also with failed items when the tree is the one applied: what they
+            # hold reflects it already.
             tree.applied(digest, started)
 
     def run_codes(self, codes: Sequence[str]) -> None:
