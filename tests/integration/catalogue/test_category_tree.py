@@ -45,9 +45,9 @@ def khaos_categories(sku: str) -> list[str]:
 
 
 def plain_item_and_other_category() -> tuple[str, str]:
-    """A bound plain item, and a shop category (by Khaos id) it is not in."""
-    binding = ProductBinding.objects.filter(structure="standalone").order_by("stock_code").first()
-    assert binding is not None
+    """A bound plain item in some category, and a shop category (by Khaos id) it is not in."""
+    bindings = ProductBinding.objects.filter(structure="standalone").order_by("stock_code")
+    binding = next(b for b in bindings if khaos_categories(b.stock_code))
     current = set(khaos_categories(binding.stock_code))
     other = next(
         k
@@ -114,7 +114,7 @@ def test_between_reads_the_tree_is_not_asked_for_and_a_move_waits_for_the_next_r
     assert run.summary["categories"] == "not read"
     assert run.khaos_calls == 4  # sites, two stock lists, the item: no ExportWebCategories
     assert Product.objects.get(upc=code).title == "Renamed in Khaos"
-    assert khaos_categories(code) == before  # the shop's categories until the tree is read
+    assert before and khaos_categories(code) == before  # kept until the tree is read
 
     CategoryTreeState.objects.update(
         read_at=CategoryTreeState.objects.get().read_at - timedelta(minutes=60)
@@ -192,3 +192,20 @@ def test_a_changed_tree_with_a_failed_item_is_compared_again_next_run(simulator,
     assert run.summary["categories"] == "read" and run.summary["membership_changes"] == 1
     assert khaos_categories(first) == [target]
     assert CategoryTreeState.objects.get().digest != ""
+
+
+def test_between_reads_a_changed_parent_keeps_its_categories_and_its_variants(simulator, every):
+    every(60)
+    sync(simulator, full=True)
+    parents = ProductBinding.objects.filter(structure="parent").order_by("stock_code")
+    parent = next(p for p in parents if khaos_categories(p.stock_code))
+    before = khaos_categories(parent.stock_code)
+    variants = ProductBinding.objects.filter(parent_stock_id=parent.stock_id).count()
+    simulator.control.edit_item(parent.stock_code, description="Renamed parent")
+
+    run = sync(simulator)
+
+    assert run.summary["categories"] == "not read"
+    assert run.updated >= 1 and run.created == 0 and variants > 0
+    assert khaos_categories(parent.stock_code) == before
+    assert CategoryTreeState.objects.get().digest != ""  # every item was known
