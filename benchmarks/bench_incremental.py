@@ -7,9 +7,12 @@ incremental sync runs. In the same run the floor: fetching the changed items'
 groups (ExportStock, in the sync's chunks) and parsing them with lxml.
 
 ``ratio`` = incremental sync / floor; ``calls_per_1000`` = Khaos calls of the
-incremental run per 1,000 changed items.
+incremental run per 1,000 changed items; ``categories`` = what the run did with
+the web category tree ("not read" between its scheduled reads, "unchanged" when
+read). ``--categories-every 0`` reads the tree in every run, as a run does when
+``catalogue.categories_every_minutes`` have passed (default: the configured value).
 
-Usage: python benchmarks/bench_incremental.py [--size 10000] [--runs 3]
+Usage: python benchmarks/bench_incremental.py [--size 10000] [--runs 3] [--categories-every 0]
        DATABASE_URL=postgres://postgres@127.0.0.1:5432/<fresh db> python benchmarks/...
 Reports numbers only; it asserts nothing.
 """
@@ -33,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import bench_catalogue  # the same simulator and database set-up
 
 SHARE = 0.01
+EVERY = "KHAOS_SYNC_CATALOGUE_CATEGORIES_EVERY_MINUTES"
 
 
 def run_one(size: int, workdir: Path) -> dict[str, Any]:
@@ -68,6 +72,7 @@ def run_one(size: int, workdir: Path) -> dict[str, Any]:
         "full_failed": full.failed,
         "changed_items": len(codes),
         "codes_fetched": run.summary.get("codes"),
+        "categories": run.summary.get("categories"),
         "updated": run.updated,
         "unchanged": run.unchanged,
         "failed": run.failed,
@@ -121,8 +126,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10000)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--categories-every", type=int, metavar="MINUTES")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.categories_every is not None:
+        import os
+
+        os.environ[EVERY] = str(args.categories_every)
     if args.one:
         with tempfile.TemporaryDirectory(prefix="bench-incremental-") as tmp:
             print(json.dumps(run_one(args.one, Path(tmp))))

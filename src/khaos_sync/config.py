@@ -312,6 +312,11 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "batch_size": Key(500, ranged_int(1, 10000), "products written per transaction"),
         "change_buffer_minutes": Key(10, ranged_int(0, 1440), "overlap of changed-since windows"),
         "interval_minutes": Key(60, ranged_int(5, 10080), "minutes between scheduled pulls"),
+        "categories_every_minutes": Key(
+            60,
+            ranged_int(0, 10080),
+            "minutes between reads of the web category tree; 0 = every run",
+        ),
     },
     "orders": {
         "couriers": Key({}, courier_table, "shop shipping method code -> Khaos courier code"),

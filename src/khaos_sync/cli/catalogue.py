@@ -10,7 +10,13 @@ import click
 from khaos_sync.cli.django_setup import setup_database
 from khaos_sync.cli.errors import fail
 from khaos_sync.cli.progress import progress_bar
-from khaos_sync.cli.runs import finish_run, print_run
+from khaos_sync.cli.runs import finish_run, print_run, print_summary
+
+SUMMARY_ROWS = (
+    ("codes", "items asked for"),
+    ("categories", "web category tree"),
+    ("membership_changes", "items whose categories changed"),
+)
 
 
 @click.command("catalogue")
@@ -23,6 +29,7 @@ def sync_catalogue(full: bool, url: str | None) -> None:
 
     with progress_bar("catalogue") as progress:
         run = sync_catalogue_once(full=full, url=url, progress=progress)
+    print_summary(run.summary, SUMMARY_ROWS)
     print_run(run)
     finish_run(run)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+from dataclasses import astuple, dataclass, field
 
 from khaos_sync.mappers.html import sanitise_html
 from khaos_sync.protocol.documents.web_categories import WebCategories, WebCategory
@@ -88,3 +90,22 @@ def add_members(result: Memberships, category: WebCategory) -> None:
                 result.add_code(code, category.id)
     for code in category.item_codes:
         result.add_code(code, category.id)
+
+
+# Changes with what the digest covers, so a new rule never matches an old digest.
+DIGEST_FORMAT = b"khaos-sync web category tree 1\n"
+
+
+def tree_digest(specs: list[CategorySpec], members: Memberships) -> str:
+    """SHA-256 of what a run takes from the tree: its live categories and memberships.
+
+    Memberships are taken in sorted order, so listing the same items in another
+    order gives the same digest.
+    """
+    digest = hashlib.sha256(DIGEST_FORMAT)
+    digest.update(json.dumps([astuple(spec) for spec in specs]).encode())
+    in_order = {group: sorted(group) for group in members.shared.values()}
+    for index in (members.by_id, members.by_code):
+        digest.update(b"\n")
+        digest.update(json.dumps([(key, in_order[index[key]]) for key in sorted(index)]).encode())
+    return digest.hexdigest()

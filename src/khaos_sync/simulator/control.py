@@ -83,6 +83,18 @@ class Control:
             self.store.put_items([item])
         return item
 
+    def file_item(self, code: str, /, categories: list[int]) -> list[int]:
+        """Put an item in exactly these web categories, as a person would in Khaos.
+
+        The item's revision date stays as it was: Khaos lists a category change
+        only in the web category tree.
+        """
+        with self.store.write() as db:
+            stock_id = self.item(code).stock_id
+            db.execute("DELETE FROM category_items WHERE stock_id = ?", (stock_id,))
+            self.store.put_category_items((c, stock_id, 0) for c in categories)
+        return sorted(categories)
+
     def add_item(
         self,
         code: str,
@@ -257,6 +269,8 @@ def route_control(control: Control, method: str, path: str, body: dict[str, Any]
         return dataclasses.asdict(control.add_item(**body))
     if route == ("POST", "items", 2):
         return dataclasses.asdict(control.edit_item(parts[1], **body))
+    if route == ("POST", "items", 3) and parts[2] == "categories":
+        return {"categories": control.file_item(parts[1], [int(c) for c in body["categories"]])}
     if route == ("POST", "stock", 2):
         return {"level": control.adjust_stock(parts[1], **body)}
     if route == ("GET", "orders", 2):

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
-from dataclasses import asdict
+from collections.abc import Collection, Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.utils import timezone
 from oscar.core.loading import get_model
 
 from khaos_sync.mappers.categories import CategorySpec
-from khaos_sync.sync.catalogue.models import CategoryBinding
+from khaos_sync.store.rows import select, table, where_in
+from khaos_sync.sync.catalogue.models import CategoryBinding, ProductBinding
 
 Category = get_model("catalogue", "Category")
 
@@ -63,3 +64,41 @@ def place_category(spec: CategorySpec, binding: CategoryBinding | None, parent: 
     elif parent is None and current_parent is not None:
         Category.objects.move(category, Category.objects.get_first_root_node(), pos="last-sibling")
     return Category.objects.get(pk=category.pk)
+
+
+def bound_category_ids() -> dict[str, int]:
+    """Khaos category id -> shop category id, as the last run that read the tree left them."""
+    return dict(CategoryBinding.objects.values_list("khaos_id", "category_id"))
+
+
+@dataclass
+class BoundItems:
+    """What the shop holds of the items listed under some codes (SCS parents with their variants)."""
+
+    codes: set[str]
+    # Khaos web category ids by STOCK_ID (parents and plain items); None: never recorded.
+    categories: dict[str, tuple[str, ...] | None]
+    variants: set[str]  # STOCK_IDs of their bound variants
+
+
+def bound_items(codes: Collection[str]) -> BoundItems:
+    """The bindings of ``codes`` (not variants) and of their variants, in two queries."""
+    found = BoundItems(set(), {}, set())
+    if not codes:
+        return found
+    in_codes, params = where_in("stock_code", codes)
+    rows = select(
+        f"SELECT stock_id, stock_code, khaos_values FROM {table(ProductBinding)}"
+        f" WHERE {in_codes} AND structure <> 'child'",
+        params,
+    )
+    for stock_id, code, values in rows:
+        found.codes.add(code)
+        values = json.loads(values) if isinstance(values, str) else values
+        categories = values.get("categories")
+        found.categories[stock_id] = None if categories is None else tuple(categories)
+    if found.categories:
+        in_parents, params = where_in("parent_stock_id", found.categories)
+        rows = select(f"SELECT stock_id FROM {table(ProductBinding)} WHERE {in_parents}", params)
+        found.variants = {stock_id for (stock_id,) in rows}
+    return found

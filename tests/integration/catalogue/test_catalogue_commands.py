@@ -41,3 +41,5 @@ def test_sync_catalogue_from_the_simulator_prints_a_summary(tmp_path, simulator,
     lines = dict(line.split(None, 1) for line in result.stdout.splitlines() if line.strip())
     assert lines["outcome"].strip() == "succeeded"
     assert int(lines["created"]) > 0
+    # A full run reads the tree; the first one knows no tree before it.
+    assert lines["web"].split() == ["category", "tree", "read"]

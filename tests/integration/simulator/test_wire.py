@@ -123,6 +123,25 @@ def test_the_control_api_edits_stock_and_items(sim: RunningSimulator, client: Kh
     assert "<LEVEL>7</LEVEL>" in client.export_stock_status(stock_code=code, site_id=2)
 
 
+def test_the_control_api_files_an_item_in_web_categories(
+    sim: RunningSimulator, client: KhaosClient
+) -> None:
+    headers = {"Authorization": f"Bearer {sim.control_token}"}
+    item = sim.store.items_where("kind = 'standalone' LIMIT 1")[0]
+    category = sim.store.categories(1)[-1].category_id
+
+    filed = httpx.post(
+        f"{sim.control_url}/items/{item.code}/categories",
+        json={"categories": [category]},
+        headers=headers,
+    )
+
+    assert filed.json() == {"categories": [category]}
+    members = sim.store.category_members(1)
+    assert [c for c, ids in members.items() if item.stock_id in ids] == [category]
+    assert sim.control.item(item.code).revised == item.revised  # not a revision of the item
+
+
 def test_the_control_api_adds_items_and_moves_orders(
     sim: RunningSimulator, client: KhaosClient
 ) -> None:

@@ -20,16 +20,17 @@ from django.utils import timezone
 
 from khaos_sync.backends.base import Change, FetchFailure, KhaosBackend
 from khaos_sync.backends.soap import from_khaos_local
-from khaos_sync.mappers.categories import Memberships, category_specs, memberships
+from khaos_sync.mappers.categories import Memberships, category_specs, memberships, tree_digest
 from khaos_sync.mappers.products import MappingOptions, ProductSpec, map_stock_item
 from khaos_sync.protocol.documents.stock import StockItem
 from khaos_sync.protocol.results import StockListEntry
 from khaos_sync.store import catalogue as store
-from khaos_sync.store.categories import sync_categories
+from khaos_sync.store.categories import bound_category_ids, bound_items, sync_categories
 from khaos_sync.store.search import index_updates_paused
 from khaos_sync.store.search_index import reindex_products
 from khaos_sync.store.sites import remember_sites, web_partners
 from khaos_sync.sync.catalogue.models import ProductBinding
+from khaos_sync.sync.catalogue.tree import KnownMemberships, TreeState, forget_every_tree
 from khaos_sync.sync.core.batches import SplitApply
 from khaos_sync.sync.core.cursors import advance_cursor, read_cursor
 from khaos_sync.sync.core.payloads import raw_payload
@@ -41,6 +42,9 @@ log = logging.getLogger(__name__)
 CURSOR = "catalogue"
 # Key prefix of a failure kept as a whole document of items (replayed from its payload).
 DOCUMENT_KEY = "item-details "
+
+# Where a run takes the items' categories from: the tree it read, or the shop.
+Members = Memberships | KnownMemberships
 
 
 class Revision(NamedTuple):
@@ -80,6 +84,7 @@ class CatalogueImporter:
         self.batch_size: int = config["batch_size"]
         self.buffer = timedelta(minutes=config["change_buffer_minutes"])
         self.options = mapping_options()
+        self.categories_every = timedelta(minutes=config["categories_every_minutes"])
         # Machine integers: a whole catalogue's product ids wait here for the index.
         self.index_ids = array("q")
         # Khaos's revision dates by code (changed items), to tell which of two
@@ -94,8 +99,24 @@ class CatalogueImporter:
 
     def run_from_khaos(self, *, full: bool, progress: Progress | None = None) -> None:
         started = timezone.now()
-        ctx, members = self.prepare()
-        codes = self.codes_to_fetch(full, members)
+        remember_sites(self.khaos.sites(), started)
+        since = None if full else read_cursor(CURSOR, buffer=self.buffer)
+        if since is None:
+            codes = self.changed_codes(None, (Change.REVISED,))
+        else:
+            codes = sorted(self.changed_codes(since, (Change.REVISED, Change.MOVED)))
+        tree = TreeState(settings.KHAOS_SYNC["khaos"]["website_name"])
+        known = None
+        if since is not None and not tree.due(started, self.categories_every):
+            known = self.known_memberships(codes)
+        members: Members
+        if known is None:
+            ctx, members, digest = self.prepare_with_tree(tree)
+            if since is not None and digest != tree.digest:
+                codes = sorted(set(codes) | self.codes_with_new_categories(members))
+        else:
+            self.recorder.summary["categories"] = "not read"
+            ctx, members, digest = self.context(bound_category_ids()), known, ""
         self.recorder.summary["codes"] = len(codes)
         self.import_items(self.fetch_items(codes, progress), ctx, members)
         if self.recorder.failure:
@@ -106,48 +127,68 @@ class CatalogueImporter:
             )
             return
         advance_cursor(CURSOR, started)
+        self.settle_tree(tree, members, digest, started)
+
+    def settle_tree(
+        self, tree: TreeState, members: Members, digest: str, started: datetime
+    ) -> None:
+        """Record the tree every bound item now reflects, or that no tree is known to be."""
+        if isinstance(members, KnownMemberships):
+            if members.unknown:
+                tree.forget()  # an item the shop did not know came without its categories
+        elif self.recorder.counts["failed"] and digest != tree.digest:
+            tree.forget()  # a failed item may still hold the categories of an older tree
+        else:
+            # Also with failed items when the tree is the one applied: what they
+            # hold reflects it already.
+            tree.applied(digest, started)
 
     def run_codes(self, codes: Sequence[str]) -> None:
         """Re-import named items now (a retry from the dashboard)."""
-        ctx, members = self.prepare()
+        remember_sites(self.khaos.sites(), timezone.now())
+        ctx, members, _digest = self.prepare_with_tree(None)
         self.import_items(self.fetch_items(list(codes), None), ctx, members)
 
     def run_from_items(self, items: Iterable[StockItem], progress: Progress | None = None) -> None:
         """The same pipeline for stock items read from export files."""
-        ctx, members = self.prepare(with_categories=False)
-        self.import_items(counted(items, progress), ctx, members)
+        # Written without their categories: the next run from Khaos compares them all.
+        forget_every_tree()
+        self.import_items(counted(items, progress), self.context({}), Memberships())
 
-    def prepare(
-        self, *, with_categories: bool = True
-    ) -> tuple[store.CatalogueContext, Memberships]:
-        if with_categories:
-            remember_sites(self.khaos.sites(), timezone.now())
-        partners = web_partners()
-        members = Memberships()
-        category_ids: dict[str, int] = {}
-        if with_categories:
-            category_ids, members = self.import_categories()
+    def context(self, category_ids: dict[str, int]) -> store.CatalogueContext:
         ctx = store.CatalogueContext(
-            product_class=store.khaos_product_class(), partners=partners, category_ids=category_ids
+            product_class=store.khaos_product_class(),
+            partners=web_partners(),
+            category_ids=category_ids,
         )
         store.load_attributes(ctx)
-        return ctx, members
+        return ctx
 
-    def import_categories(self) -> tuple[dict[str, int], Memberships]:
+    def prepare_with_tree(
+        self, tree: TreeState | None
+    ) -> tuple[store.CatalogueContext, Memberships, str]:
+        """Read the web category tree, write its categories; the digest of what was read."""
         website = settings.KHAOS_SYNC["khaos"]["website_name"]
-        tree = self.khaos.web_categories(website)
-        category_ids, changes = sync_categories(category_specs(tree))
+        web_tree = self.khaos.web_categories(website)
+        specs = category_specs(web_tree)
+        category_ids, changes = sync_categories(specs)
+        members = memberships(web_tree)
         self.recorder.summary["categories_changed"] = changes
-        return category_ids, memberships(tree)
+        digest = tree_digest(specs, members)
+        if tree is not None:
+            self.recorder.summary["categories"] = tree.compare(digest)
+            if digest != tree.digest:
+                tree.forget()  # until every bound item reflects this tree
+        return self.context(category_ids), members, digest
+
+    def known_memberships(self, codes: Sequence[str]) -> KnownMemberships | None:
+        """The categories the shop holds for ``codes``; None when one of them is new to it."""
+        bound = bound_items(codes)
+        if len(bound.codes) < len(set(codes)):
+            return None  # a new item arrives with its categories: read the tree
+        return KnownMemberships(bound, set(bound_category_ids()))
 
     # --- what to fetch ---
-
-    def codes_to_fetch(self, full: bool, members: Memberships) -> list[str]:
-        since = None if full else read_cursor(CURSOR, buffer=self.buffer)
-        if since is None:
-            return self.changed_codes(None, (Change.REVISED,))
-        codes = self.changed_codes(since, (Change.REVISED, Change.MOVED))
-        return sorted(set(codes) | self.codes_with_new_categories(members))
 
     def changed_codes(self, since: datetime | None, changes: Sequence[Change]) -> list[str]:
         """Codes changed since ``since``, variants collapsed to their SCS parent."""
@@ -173,7 +214,7 @@ class CatalogueImporter:
 
     def codes_with_new_categories(self, members: Memberships) -> set[str]:
         """Bound items whose category membership changed though the item did not."""
-        stale = set()
+        stale: set[str] = set()
         rows = ProductBinding.objects.exclude(structure="child").values_list(
             "stock_id", "stock_code", "khaos_values"
         )
@@ -182,6 +223,7 @@ class CatalogueImporter:
                 values["categories"]
             ):
                 stale.add(code)
+        self.recorder.summary["membership_changes"] = len(stale)
         return stale
 
     # --- fetching ---
@@ -209,7 +251,7 @@ class CatalogueImporter:
     # --- applying ---
 
     def import_items(
-        self, items: Iterable[StockItem], ctx: store.CatalogueContext, members: Memberships
+        self, items: Iterable[StockItem], ctx: store.CatalogueContext, members: Members
     ) -> None:
         def member_of(item: StockItem) -> tuple[str, ...]:
             self.note_revision(item, ctx)

@@ -157,3 +157,21 @@ class KhaosLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.primary_id} -> {self.target_code} ({self.kind})"
+
+
+class CategoryTreeState(models.Model):
+    """What the catalogue flow last read of one website's Khaos web category tree.
+
+    ``digest`` names the tree (its categories and memberships) that every bound
+    item's categories in the shop reflect; it is empty while that is not known
+    (a changed tree not yet applied to every item, items taken from files), and
+    then the next run reads the tree and compares every bound item again.
+    """
+
+    website = models.CharField(max_length=255, unique=True)
+    digest = models.CharField(max_length=64, blank=True)
+    # The start of the last run that read the tree (for catalogue.categories_every_minutes).
+    read_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"web categories of {self.website} ({self.digest[:12] or 'not applied'})"
