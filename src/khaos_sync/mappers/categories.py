@@ -93,7 +93,7 @@ def add_members(result: Memberships, category: WebCategory) -> None:
 
 
 # Changes with what the digest covers, so a new rule never matches an old digest.
-DIGEST_FORMAT = b"khaos-sync web category tree 1\n"
+DIGEST_FORMAT = b"khaos-sync web category tree 2\n"
 
 
 def tree_digest(specs: list[CategorySpec], members: Memberships) -> str:
@@ -104,8 +104,12 @@ def tree_digest(specs: list[CategorySpec], members: Memberships) -> str:
     """
     digest = hashlib.sha256(DIGEST_FORMAT)
     digest.update(json.dumps([astuple(spec) for spec in specs]).encode())
-    in_order = {group: sorted(group) for group in members.shared.values()}
+    # Entry by entry, not one JSON text: at 100k items that text and its list
+    # would sit beside the run's other state at its peak. The separators are
+    # control characters XML cannot carry, so no code or id contains them.
+    in_order = {group: "\x1e".join(sorted(group)).encode() for group in members.shared.values()}
     for index in (members.by_id, members.by_code):
         digest.update(b"\n")
-        digest.update(json.dumps([(key, in_order[index[key]]) for key in sorted(index)]).encode())
+        for key in sorted(index):
+            digest.update(key.encode() + b"\x1f" + in_order[index[key]] + b"\x1d")
     return digest.hexdigest()
