@@ -17,9 +17,10 @@ import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from khaos_sync.protocol.soap.streaming import KeptText
 
@@ -38,11 +39,14 @@ class FetchTiming:
     waiting: float = 0.0
     reading: float = 0.0
 
-    def waited(self, started: float) -> None:
-        self.waiting += time.perf_counter() - started
-
-    def read(self, started: float) -> None:
-        self.reading += time.perf_counter() - started
+    @contextmanager
+    def clocked(self, part: Literal["waiting", "reading"]) -> Iterator[None]:
+        """Add the time the block takes (raising or not) to ``part``."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            setattr(self, part, getattr(self, part) + time.perf_counter() - started)
 
 
 class Arrived(Generic[T]):

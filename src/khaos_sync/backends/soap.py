@@ -9,7 +9,6 @@ code, and the counting of calls for the run log.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from typing import TypeVar
@@ -342,19 +341,13 @@ def in_chunks(
             chunk = pending.pop(0)
             kept, answer = ahead.take(chunk)
             try:
-                started = time.perf_counter()
-                try:
+                with timing.clocked("waiting"):
                     result = answer()
-                finally:
-                    timing.waited(started)
                 if isinstance(result, Arrived):
                     if pending and result.whole:
                         ahead.start(pending[0])  # Khaos builds it while this chunk is read
-                    started = time.perf_counter()
-                    try:
+                    with timing.clocked("reading"):
                         result = result.read()
-                    finally:
-                        timing.read(started)
             except halve_on + keep_on as exc:
                 ahead.drop()  # asked for ahead of the halves that now come first
                 if isinstance(exc, halve_on) and len(chunk) > 1:

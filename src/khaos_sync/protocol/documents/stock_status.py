@@ -107,9 +107,10 @@ def read_item_entries_of_pieces(
             parent, site = element.getparent(), (_document_site(element) or "").encode()
         stock_id = element_attr_code(element, "ID")
         code = element_attr_code(element, "CODE")
-        group = groups.get(stock_id or code or "")
+        key = stock_id or code or ""  # as the stock mapper groups entries by item
+        group = groups.get(key)
         if group is None:
-            group = groups[stock_id or code or ""] = _Group(stock_id, code)
+            group = groups[key] = _Group(stock_id, code)
         group.add(element, site)
     return [group.read(known) for group in groups.values()]
 
