@@ -205,6 +205,10 @@ def bundle_ids_among(binding_ids: Sequence[int]) -> set[int]:
     }
 
 
+# (fingerprint, level, entries digest) of an item with no stock row yet.
+NO_ROW = ("", 0, "")
+
+
 def write_targets(
     targets: Sequence[Target], partner_ids: Mapping[int, int], now: datetime
 ) -> LevelWrite:
@@ -222,10 +226,10 @@ def write_targets(
         if targets
         else {}
     )
-    changed = [t for t in targets if previous.get(t.binding_id, ("", 0, ""))[0] != t.fingerprint]
+    changed = [t for t in targets if previous.get(t.binding_id, NO_ROW)[0] != t.fingerprint]
     result.unchanged = len(targets) - len(changed)
     note_entries_digests(
-        [t for t in targets if t.entries_digest != previous.get(t.binding_id, ("", 0, ""))[2]],
+        [t for t in targets if t.entries_digest != previous.get(t.binding_id, NO_ROW)[2]],
         changed,
     )
     if not changed:
@@ -235,9 +239,7 @@ def write_targets(
     result.record_ids = update_records(changed, partner_ids, now)
     save_item_stock(changed, now)
     result.flipped_browse_ids = [
-        t.browse_id
-        for t in changed
-        if (previous.get(t.binding_id, ("", 0, ""))[1] > 0) != (t.level > 0)
+        t.browse_id for t in changed if (previous.get(t.binding_id, NO_ROW)[1] > 0) != (t.level > 0)
     ]
     return result
 

@@ -77,6 +77,7 @@ class StockImporter(KhaosImporter):
         codes = store.bound_sellable_codes() if full else self.moved_codes()
         self.recorder.summary["codes"] = len(codes)
         known = self.known_entries(codes)
+        self.open_failures = open_failure_keys(FLOW)  # resolved as their items are repeated
         # Every pack, not only those whose components moved: a pack's recipe can
         # change in Khaos without any stock movement.
         self.apply(self.fetch_items(codes, progress, known), all_packs=True)
@@ -109,7 +110,6 @@ class StockImporter(KhaosImporter):
     def known_entries(self, codes: Sequence[str]) -> KnownEntries:
         """Whether an item's entries are the ones its stock row was last read from."""
         held = store.known_entries(codes)
-        self.open_failures = open_failure_keys(FLOW)
 
         def known(stock_id: str | None, code: str | None, digest: str) -> bool:
             last = held.get(stock_id) if stock_id else held.get(f"code:{code}")
@@ -161,7 +161,7 @@ class StockImporter(KhaosImporter):
         """Items Khaos repeated word for word: unchanged, and no longer failures if they were."""
         self.recorder.count("unchanged", len(items))
         self.recorder.add("repeated", len(items))
-        keys = [item.stock_code or item.stock_id or "?" for item in items]
+        keys = [entry_key(item) for item in items]
         resolve_failures(FLOW, [key for key in keys if key in self.open_failures])
 
     def timed(self, request: Callable[[], T]) -> T:
@@ -234,7 +234,7 @@ class StockImporter(KhaosImporter):
             )
 
 
-def entry_key(entry: StockStatus) -> str:
+def entry_key(entry: StockStatus | ItemEntries) -> str:
     return entry.stock_code or entry.stock_id or "?"
 
 
