@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import TypeVar
 
 from django.utils import timezone
@@ -90,9 +90,13 @@ def khaos_local(moment: datetime) -> datetime:
     return timezone.localtime(moment).replace(tzinfo=None)
 
 
-def from_khaos_local(moment: datetime) -> datetime:
-    """A time Khaos gave (the shop's wall clock, no offset) as an aware datetime."""
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+def from_khaos_local(moment: datetime, zone: tzinfo | None = None) -> datetime:
+    """A time Khaos gave (the shop's wall clock, no offset) as an aware datetime.
+
+    ``zone``: the shop's current zone, where the caller has it already (looking
+    it up costs more than the conversion, for every item of a catalogue).
+    """
+    return timezone.make_aware(moment, zone) if timezone.is_naive(moment) else moment
 
 
 class SoapBackend(KhaosBackend):

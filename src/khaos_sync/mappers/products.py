@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from functools import cached_property
+from operator import attrgetter
 from typing import Any
 
 from khaos_sync.mappers.html import sanitise_html
@@ -94,12 +95,18 @@ class ProductSpec:
         """A stable hash of everything the shop would store."""
         # The fields as they are (strings, numbers, tuples of them), not ``asdict``,
         # whose deep copy cost more than the hash; JSON writes tuples as lists either way.
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
-        payload = json.dumps(values, sort_keys=True, default=str)
-        return hashlib.sha256(payload.encode()).hexdigest()
+        # The text is ``json.dumps(values, sort_keys=True, default=str)``'s: the names
+        # are sorted once and the encoder made once, not for every spec.
+        values = dict(zip(FINGERPRINT_FIELDS, _fingerprint_values(self), strict=True))
+        return hashlib.sha256(_FINGERPRINT_JSON.encode(values).encode()).hexdigest()
 
     def presentation(self) -> dict[str, Any]:
         return {name: jsonable(getattr(self, name)) for name in PRESENTATION_FIELDS}
+
+
+FINGERPRINT_FIELDS = tuple(sorted(f.name for f in fields(ProductSpec)))
+_fingerprint_values = attrgetter(*FINGERPRINT_FIELDS)
+_FINGERPRINT_JSON = json.JSONEncoder(default=str)
 
 
 def jsonable(value: Any) -> Any:
@@ -188,16 +195,22 @@ def image_files(item: StockItem) -> tuple[str, ...]:
     return tuple(names)
 
 
+RECOMMENDED = frozenset({LinkType.UPSELL, LinkType.CROSS_SELL, LinkType.ASSOCIATED})
+
+
 def recommendations(item: StockItem) -> tuple[tuple[str, int], ...]:
-    kinds = {LinkType.UPSELL, LinkType.CROSS_SELL, LinkType.ASSOCIATED}
+    if not item.linked_items:
+        return ()
     return tuple(
         (link.stock_code, int(link.link_type))
         for link in item.linked_items
-        if link.link_type in kinds and link.stock_code
+        if link.link_type in RECOMMENDED and link.stock_code
     )
 
 
 def pack_components(item: StockItem) -> tuple[tuple[str, Decimal], ...]:
+    if not item.linked_items:
+        return ()
     return tuple(
         (link.stock_code, link.value if link.value and link.value > 0 else Decimal(1))
         for link in item.linked_items

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection, Iterable, Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import Model
@@ -50,7 +52,10 @@ def adapter(field: Field) -> Callable[[Any], Any] | None:
     object always adapts the same way. A finite ``Decimal`` is what
     ``DecimalField`` stores unchanged on both databases; a plain ``dict`` or
     ``list`` goes straight to the backend's JSON adaptation, which is all
-    ``JSONField`` does with one.
+    ``JSONField`` does with one. An aware ``datetime`` is what
+    ``DateTimeField``'s preparation hands back as it is, so it goes straight to
+    the backend's adaptation (about a fifth of the time, on a column such as a
+    binding's revision date where every row holds its own value).
     """
     kind = field.get_internal_type()
     if kind not in ADAPTED:
@@ -64,19 +69,7 @@ def adapter(field: Field) -> Callable[[Any], Any] | None:
             return prep(value, connection)
 
         return adapt_decimal
-    if kind == "JSONField":
-        to_json, encoder = connection.ops.adapt_json_value, field.encoder  # type: ignore[attr-defined]
-
-        def convert(value: Any) -> Any:
-            if type(value) in (dict, list):
-                return to_json(value, encoder)
-            return prep(value, connection)
-
-    else:
-
-        def convert(value: Any) -> Any:
-            return prep(value, connection)
-
+    convert = converter(kind, field)
     seen: dict[int, tuple[Any, Any]] = {}
 
     def adapt(value: Any) -> Any:
@@ -90,6 +83,66 @@ def adapter(field: Field) -> Callable[[Any], Any] | None:
         return adapted
 
     return adapt
+
+
+def converter(kind: str, field: Field) -> Callable[[Any], Any]:
+    if kind == "JSONField":
+        return json_converter(field)
+    if kind == "DateTimeField":
+        return datetime_converter(field)
+    prep = field.get_db_prep_save
+
+    def convert(value: Any) -> Any:
+        return prep(value, connection)
+
+    return convert
+
+
+def json_converter(field: Field) -> Callable[[Any], Any]:
+    prep = field.get_db_prep_save
+    to_json, encoder = connection.ops.adapt_json_value, field.encoder  # type: ignore[attr-defined]
+
+    def convert(value: Any) -> Any:
+        if type(value) in (dict, list):
+            return to_json(value, encoder)
+        return prep(value, connection)
+
+    return convert
+
+
+def datetime_converter(field: Field) -> Callable[[Any], Any]:
+    prep, to_db = field.get_db_prep_save, aware_datetime_to_db()
+
+    def convert(value: Any) -> Any:
+        if type(value) is datetime and value.utcoffset() is not None:
+            return to_db(value)
+        return prep(value, connection)
+
+    return convert
+
+
+def aware_datetime_to_db() -> Callable[[datetime], Any]:
+    """The backend's adaptation of an aware datetime.
+
+    SQLite's is written out here: with time zones on, Django stores the text of
+    the time in the connection's zone; its own function checks the setting and
+    the zone again for every value.
+    """
+    adapt = connection.ops.adapt_datetimefield_value
+    if connection.vendor != "sqlite" or not settings.USE_TZ:
+        return adapt
+    from django.db.backends.sqlite3.operations import DatabaseOperations
+
+    if type(connection.ops).adapt_datetimefield_value is not (
+        DatabaseOperations.adapt_datetimefield_value
+    ):
+        return adapt
+    zone = connection.timezone
+
+    def to_text(value: datetime) -> str:
+        return str(value.astimezone(zone).replace(tzinfo=None))
+
+    return to_text
 
 
 def decimal_is_stored_as_is() -> bool:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 from decimal import Decimal
 
 import pytest
@@ -94,6 +97,19 @@ def test_fingerprint_changes_only_when_the_shop_would_change():
     (b,) = one(f'{BASE}<SELL_PRICE IS_NET="0">5</SELL_PRICE><LAUNCH_DATE>2021-01-01</LAUNCH_DATE>')
     (c,) = one(f'{BASE}<SELL_PRICE IS_NET="0">6</SELL_PRICE>')
     assert a.fingerprint == b.fingerprint != c.fingerprint
+
+
+def test_fingerprint_is_the_hash_earlier_versions_stored():
+    # Bindings keep the hash of the last sync: a different formula would make an
+    # upgraded shop rewrite every unchanged item once.
+    (spec,) = one(
+        f'{BASE}<SELL_PRICE IS_NET="-1">5</SELL_PRICE><WEIGHT>0.5</WEIGHT>'
+        "<LONG_DESC>&lt;p&gt;Soft&lt;/p&gt;</LONG_DESC>"
+        "<BARCODES><BARCODE><BARCODE>501</BARCODE></BARCODE></BARCODES>"
+    )
+    values = {f.name: getattr(spec, f.name) for f in dataclasses.fields(spec)}
+    stored = json.dumps(values, sort_keys=True, default=str)
+    assert spec.fingerprint == hashlib.sha256(stored.encode()).hexdigest()
 
 
 def test_uda_tags_follow_the_rules_and_modes():

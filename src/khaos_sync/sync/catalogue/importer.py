@@ -11,7 +11,7 @@ import logging
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -253,8 +253,10 @@ class CatalogueImporter:
     def import_items(
         self, items: Iterable[StockItem], ctx: store.CatalogueContext, members: Members
     ) -> None:
+        zone = timezone.get_current_timezone()
+
         def member_of(item: StockItem) -> tuple[str, ...]:
-            self.note_revision(item, ctx)
+            self.note_revision(item, ctx, zone)
             return members.of(item.stock_id, item.stock_code)
 
         writer = SplitApply[Group, None](
@@ -274,11 +276,11 @@ class CatalogueImporter:
         if counts["failed"] and not (counts["created"] + counts["updated"] + counts["unchanged"]):
             self.recorder.failure = f"every item failed ({counts['failed']}); see failed items"
 
-    def note_revision(self, item: StockItem, ctx: store.CatalogueContext) -> None:
+    def note_revision(self, item: StockItem, ctx: store.CatalogueContext, zone: tzinfo) -> None:
         listed = self.revisions.get(item.stock_code or "", ())
         revised = revision_of(item, (listed,) if isinstance(listed, Revision) else listed)
         if revised is not None and item.stock_id:
-            ctx.revised_at[item.stock_id] = from_khaos_local(revised)
+            ctx.revised_at[item.stock_id] = from_khaos_local(revised, zone)
 
     def groups(
         self, items: Iterable[StockItem], member_of: Callable[[StockItem], tuple[str, ...]]
