@@ -50,8 +50,14 @@ def khaos_products(sim: Any, count: int) -> list[Any]:
         price = Decimal("4.99") + n
         sim.control.add_item(code, f"Bench item {n}", price, level=1_000_000)
         with index_updates_paused():
+            # The code as the product's UPC, as the catalogue sync gives it: a product
+            # without one is an item whose code another took, and its lines are held.
             product = factories.create_product(
-                title=f"Bench item {n}", price=price, num_in_stock=1_000_000, vat_rate=Decimal(20)
+                title=f"Bench item {n}",
+                upc=code,
+                price=price,
+                num_in_stock=1_000_000,
+                vat_rate=Decimal(20),
             )
         ProductBinding.objects.create(
             stock_id=f"bench-{n}",
