@@ -6,7 +6,8 @@ variants) get a new description and revision date in the simulator, and an
 incremental sync runs. In the same run the floor: fetching the changed items'
 groups (ExportStock, in the sync's chunks) and parsing them with lxml.
 
-``ratio`` = incremental sync / floor; ``calls_per_1000`` = Khaos calls of the
+``ratio`` = incremental sync / floor (wall time); ``cpu_ratio`` the same in this
+process's CPU time; ``calls_per_1000`` = Khaos calls of the
 incremental run per 1,000 changed items; ``categories`` = what the run did with
 the web category tree ("not read" between its scheduled reads, "unchanged" when
 read). ``--categories-every 0`` reads the tree in every run, as a run does when
@@ -59,10 +60,13 @@ def run_one(size: int, workdir: Path) -> dict[str, Any]:
     full = sync_catalogue_once(full=True, url=url)
     time.sleep(1)  # the change must be later than the full run's cursor
     codes = change_items(workdir / "khaos.sqlite3")
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     run = sync_catalogue_once(full=False, url=url)
     seconds = time.perf_counter() - started
+    sync_cpu = time.process_time() - cpu_started
+    cpu_started = time.process_time()
     floor_fetch, floor_parse = fetch_and_parse(url, codes)
+    floor_cpu = time.process_time() - cpu_started
     sim.terminate()
     sim.wait()
     floor = floor_fetch + floor_parse
@@ -83,6 +87,12 @@ def run_one(size: int, workdir: Path) -> dict[str, Any]:
         "floor_parse_s": round(floor_parse, 2),
         "floor_s": round(floor, 2),
         "ratio": round(seconds / floor, 2),
+        # CPU seconds of this process: steadier than wall time on a shared machine
+        # (the simulator's and PostgreSQL's own CPU are not in them).
+        "sync_cpu_s": round(sync_cpu, 2),
+        "floor_cpu_s": round(floor_cpu, 2),
+        "cpu_ratio": round(sync_cpu / max(floor_cpu, 0.01), 2),
+        "load_average": round(os.getloadavg()[0], 2),
     }
 
 
@@ -107,8 +117,9 @@ def fetch_and_parse(url: str, codes: list[str]) -> tuple[float, float]:
     from lxml import etree
 
     from khaos_sync.protocol.client import KhaosClient
+    from khaos_sync.sync.catalogue.importer import even_chunk
 
-    chunk = settings.KHAOS_SYNC["catalogue"]["export_chunk"]
+    chunk = even_chunk(len(codes), settings.KHAOS_SYNC["catalogue"]["export_chunk"])
     started = time.perf_counter()
     with KhaosClient(url) as client:
         documents = [

@@ -23,6 +23,7 @@ from khaos_sync.backends.soap import from_khaos_local
 from khaos_sync.mappers.categories import Memberships, category_specs, memberships, tree_digest
 from khaos_sync.mappers.products import MappingOptions, ProductSpec, map_stock_item
 from khaos_sync.protocol.documents.stock import StockItem
+from khaos_sync.protocol.documents.web_categories import WebCategories
 from khaos_sync.protocol.results import StockListEntry
 from khaos_sync.store import catalogue as store
 from khaos_sync.store.categories import bound_category_ids, bound_items, sync_categories
@@ -30,7 +31,12 @@ from khaos_sync.store.search import index_updates_paused
 from khaos_sync.store.search_index import reindex_products
 from khaos_sync.store.sites import remember_sites, web_partners
 from khaos_sync.sync.catalogue.models import ProductBinding
-from khaos_sync.sync.catalogue.tree import KnownMemberships, TreeState, forget_every_tree
+from khaos_sync.sync.catalogue.tree import (
+    KnownMemberships,
+    TreeReading,
+    TreeState,
+    forget_every_tree,
+)
 from khaos_sync.sync.core.batches import SplitApply
 from khaos_sync.sync.core.cursors import advance_cursor, read_cursor
 from khaos_sync.sync.core.payloads import raw_payload
@@ -53,6 +59,15 @@ class Revision(NamedTuple):
     last_updated: datetime
     stock_desc: str
     other_ref: str
+
+
+@dataclass
+class Categories:
+    """Where a run takes its items' categories from, and the digest of the tree it read."""
+
+    ctx: store.CatalogueContext
+    members: Members
+    digest: str  # "" when the run did not read the tree
 
 
 @dataclass
@@ -85,6 +100,7 @@ class CatalogueImporter:
         self.buffer = timedelta(minutes=config["change_buffer_minutes"])
         self.options = mapping_options()
         self.categories_every = timedelta(minutes=config["categories_every_minutes"])
+        self.website: str = settings.KHAOS_SYNC["khaos"]["website_name"]
         # Machine integers: a whole catalogue's product ids wait here for the index.
         self.index_ids = array("q")
         # Khaos's revision dates by code (changed items), to tell which of two
@@ -101,24 +117,14 @@ class CatalogueImporter:
         started = timezone.now()
         remember_sites(self.khaos.sites(), started)
         since = None if full else read_cursor(CURSOR, buffer=self.buffer)
-        if since is None:
-            codes = self.changed_codes(None, (Change.REVISED,))
-        else:
-            codes = sorted(self.changed_codes(since, (Change.REVISED, Change.MOVED)))
-        tree = TreeState(settings.KHAOS_SYNC["khaos"]["website_name"])
-        known = None
-        if since is not None and not tree.due(started, self.categories_every):
-            known = self.known_memberships(codes)
-        members: Members
-        if known is None:
-            ctx, members, digest = self.prepare_with_tree(tree)
-            if since is not None and digest != tree.digest:
-                codes = sorted(set(codes) | self.codes_with_new_categories(members))
-        else:
-            self.recorder.summary["categories"] = "not read"
-            ctx, members, digest = self.context(bound_category_ids()), known, ""
+        tree = TreeState(self.website)
+        with TreeReading(self.read_tree) as reading:
+            if since is None or tree.due(started, self.categories_every):
+                reading.start()  # the largest answer: it arrives while the stock list does
+            codes = self.codes_to_fetch(since)
+            source, codes = self.categories_for(codes, since, tree, reading)
         self.recorder.summary["codes"] = len(codes)
-        self.import_items(self.fetch_items(codes, progress), ctx, members)
+        self.import_items(self.fetch_items(codes, progress), source.ctx, source.members)
         if self.recorder.failure:
             return  # nothing went through: the next run asks for the same window again
         if self.unfetched:
@@ -127,27 +133,48 @@ class CatalogueImporter:
             )
             return
         advance_cursor(CURSOR, started)
-        self.settle_tree(tree, members, digest, started)
+        self.settle_tree(tree, source, started)
 
-    def settle_tree(
-        self, tree: TreeState, members: Members, digest: str, started: datetime
-    ) -> None:
+    def codes_to_fetch(self, since: datetime | None) -> list[str]:
+        """What a run fetches: every item (full), or those revised or moved since ``since``."""
+        if since is None:
+            return self.changed_codes(None, (Change.REVISED,))
+        return sorted(self.changed_codes(since, (Change.REVISED, Change.MOVED)))
+
+    def categories_for(
+        self, codes: list[str], since: datetime | None, tree: TreeState, reading: TreeReading
+    ) -> tuple[Categories, list[str]]:
+        """Where the items' categories come from, and the codes with those whose membership changed.
+
+        The tree when it is being read, or when an item is new to the shop;
+        otherwise the categories the shop recorded from the last tree.
+        """
+        known = None if reading.started else self.known_memberships(codes)
+        if known is not None:
+            self.recorder.summary["categories"] = "not read"
+            return Categories(self.context(bound_category_ids()), known, ""), codes
+        source = self.apply_tree(reading.result(), tree)
+        if since is not None and source.digest != tree.digest:
+            codes = sorted(set(codes) | self.codes_with_new_categories(source.members))
+        return source, codes
+
+    def settle_tree(self, tree: TreeState, source: Categories, started: datetime) -> None:
         """Record the tree every bound item now reflects, or that no tree is known to be."""
-        if isinstance(members, KnownMemberships):
-            if members.unknown:
+        if isinstance(source.members, KnownMemberships):
+            if source.members.unknown:
                 tree.forget()  # an item the shop did not know came without its categories
-        elif self.recorder.counts["failed"] and digest != tree.digest:
+        elif self.recorder.counts["failed"] and source.digest != tree.digest:
             tree.forget()  # a failed item may still hold the categories of an older tree
         else:
             # Also with failed items when the tree is the one applied: what they
             # hold reflects it already.
-            tree.applied(digest, started)
+            tree.applied(source.digest, started)
 
     def run_codes(self, codes: Sequence[str]) -> None:
         """Re-import named items now (a retry from the dashboard)."""
         remember_sites(self.khaos.sites(), timezone.now())
-        ctx, members, _digest = self.prepare_with_tree(None)
-        self.import_items(self.fetch_items(list(codes), None), ctx, members)
+        source = self.apply_tree(self.read_tree(), None)
+        self.import_items(self.fetch_items(list(codes), None), source.ctx, source.members)
 
     def run_from_items(self, items: Iterable[StockItem], progress: Progress | None = None) -> None:
         """The same pipeline for stock items read from export files."""
@@ -164,12 +191,11 @@ class CatalogueImporter:
         store.load_attributes(ctx)
         return ctx
 
-    def prepare_with_tree(
-        self, tree: TreeState | None
-    ) -> tuple[store.CatalogueContext, Memberships, str]:
-        """Read the web category tree, write its categories; the digest of what was read."""
-        website = settings.KHAOS_SYNC["khaos"]["website_name"]
-        web_tree = self.khaos.web_categories(website)
+    def read_tree(self) -> WebCategories:
+        return self.khaos.web_categories(self.website)
+
+    def apply_tree(self, web_tree: WebCategories, tree: TreeState | None) -> Categories:
+        """Write the tree's categories; its memberships and the digest of what was read."""
         specs = category_specs(web_tree)
         category_ids, changes = sync_categories(specs)
         members = memberships(web_tree)
@@ -179,7 +205,7 @@ class CatalogueImporter:
             self.recorder.summary["categories"] = tree.compare(digest)
             if digest != tree.digest:
                 tree.forget()  # until every bound item reflects this tree
-        return self.context(category_ids), members, digest
+        return Categories(self.context(category_ids), members, digest)
 
     def known_memberships(self, codes: Sequence[str]) -> KnownMemberships | None:
         """The categories the shop holds for ``codes``; None when one of them is new to it."""
@@ -212,7 +238,7 @@ class CatalogueImporter:
         else:
             self.revisions[entry.stock_code] = (*earlier, revision)
 
-    def codes_with_new_categories(self, members: Memberships) -> set[str]:
+    def codes_with_new_categories(self, members: Members) -> set[str]:
         """Bound items whose category membership changed though the item did not."""
         stale: set[str] = set()
         rows = ProductBinding.objects.exclude(structure="child").values_list(
@@ -230,7 +256,8 @@ class CatalogueImporter:
 
     def fetch_items(self, codes: Sequence[str], progress: Progress | None) -> Iterator[StockItem]:
         """Items of ``codes``; a code that could not be fetched is kept as a failed item."""
-        for result in self.khaos.item_details(codes, self.chunk_size, progress):
+        size = even_chunk(len(codes), self.chunk_size)
+        for result in self.khaos.item_details(codes, size, progress):
             if isinstance(result, FetchFailure):
                 self.fail_code(result)
             else:
@@ -319,6 +346,17 @@ def revision_of(item: StockItem, entries: Sequence[Revision]) -> datetime | None
             and e.other_ref == (item.associated_ref or "")
         ]
     return entries[0].last_updated if len(entries) == 1 else None
+
+
+def even_chunk(count: int, most: int) -> int:
+    """Codes per ExportStock call: as few calls as ``most`` a call allows, of even size.
+
+    243 codes at 200 a call go as 122 + 121, not 200 + 43: the first answer,
+    which nothing overlaps, arrives sooner, and the second is fetched while the
+    first is written. Khaos gets as many calls as before.
+    """
+    calls = max(1, -(-count // most))
+    return max(1, -(-count // calls))
 
 
 def batched(groups: Iterable[Group], size: int) -> Iterator[list[Group]]:

@@ -7,13 +7,21 @@ when an item it fetches is new to the shop, and whenever the shop does not
 know that its items reflect the last tree read (see :class:`TreeState`). A run
 that reads it compares every bound item's categories with it only when the
 tree differs from the last one applied, which one digest tells.
+
+A run that knows from the start that it reads the tree asks for it in the
+background (:class:`TreeReading`): Khaos builds it while the run reads the
+stock list, so the run waits for the slower of the two instead of both.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import TracebackType
 
+from khaos_sync.protocol.documents.web_categories import WebCategories
 from khaos_sync.store.categories import BoundItems
 from khaos_sync.sync.catalogue.models import CategoryTreeState
 
@@ -54,6 +62,44 @@ class TreeState:
         CategoryTreeState.objects.update_or_create(
             website=self.website, defaults={"digest": digest, "read_at": read_at}
         )
+
+
+class TreeReading:
+    """The web category tree, read in the background once :meth:`start` is called.
+
+    At most this request and one other are in flight: the tree's and the
+    run's own, one at a time as before. Use as a context manager: leaving it
+    waits for a read still running (bounded by the client's timeout).
+    """
+
+    def __init__(self, read: Callable[[], WebCategories]) -> None:
+        self.read = read
+        self.executor: ThreadPoolExecutor | None = None
+        self.future: Future[WebCategories] | None = None
+
+    def __enter__(self) -> TreeReading:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+
+    @property
+    def started(self) -> bool:
+        return self.future is not None
+
+    def start(self) -> None:
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="khaos-category-tree")
+        self.future = self.executor.submit(self.read)
+
+    def result(self) -> WebCategories:
+        """The tree (raising as reading it did); read now when it was not started."""
+        return self.read() if self.future is None else self.future.result()
 
 
 def forget_every_tree() -> None:

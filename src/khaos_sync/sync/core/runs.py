@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import traceback
 from collections.abc import Iterator, Mapping
@@ -35,6 +36,8 @@ class RunRecorder:
     # Set when the run as a whole failed though nothing was raised (e.g. every
     # item failed): the run ends "failed" with this as its error.
     failure: str = ""
+    # Calls are counted from the threads that fetch ahead as well.
+    _calls_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def count(self, outcome: str, n: int = 1) -> None:
         self.counts[outcome] += n
@@ -47,7 +50,8 @@ class RunRecorder:
             self.counts[name] += 1
 
     def call_made(self, n: int = 1) -> None:
-        self.khaos_calls += n
+        with self._calls_lock:
+            self.khaos_calls += n
 
     def add(self, name: str, n: int = 1) -> None:
         """Add to a count kept in the run's summary (orders seen, alerts opened…)."""
