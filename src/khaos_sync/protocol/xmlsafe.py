@@ -317,34 +317,42 @@ def iter_events_of_pieces(
     yield from feed.close()
 
 
-class _DocumentFeed(Generic[_Found]):
-    """A pull parser fed in pieces, whose prolog and root are checked before parsing begins."""
+def parse_pieces(pieces: Iterable[bytes], *, root: str) -> etree._Element:
+    """The whole tree of a document arriving in UTF-8 pieces, for a caller that reads all of it.
 
-    def __init__(
-        self, tag: str | tuple[str, ...], root: str | None, *, events: tuple[Event, ...]
-    ) -> None:
+    The prolog and root are checked as by :func:`iter_elements_of_pieces`; the
+    pieces are parsed as they come, and no event is reported on the way, which
+    makes this the cheapest way to read an answer that is wanted whole.
+    """
+    feed = _TreeFeed(root)
+    for piece in pieces:
+        feed.take(piece)
+    return feed.finish()
+
+
+class _GuardedFeed:
+    """A parser fed in pieces, whose prolog and root are checked before parsing begins."""
+
+    def __init__(self, root: str | None, parser: etree._FeedParser[Any]) -> None:
         self._root = root
         self._head: bytes | None = b""  # None once the prolog has been checked
-        self._checked = False
-        self._parser = pull_parser(events, tag=tag)
+        self._parser = parser
 
-    def feed(self, piece: bytes) -> Iterator[_Found]:
-        if self._head is not None:
-            self._head += piece
-            if not self._take_head(complete=False):
-                return
-        else:
+    def take(self, piece: bytes) -> bool:
+        """Parse ``piece`` (or hold it while the prolog is incomplete); True once parsing has begun."""
+        if self._head is None:
             self._parse(piece)
-        yield from self._events()
+            return True
+        self._head += piece
+        return self._take_head(complete=False)
 
-    def close(self) -> Iterator[_Found]:
+    def _close(self) -> Any:
         if self._head is not None and not self._take_head(complete=True):
             raise DocumentError("document is empty")
         try:
-            self._parser.close()
+            return self._parser.close()
         except etree.XMLSyntaxError as exc:
             raise DocumentError(f"document is not well-formed XML: {exc}") from exc
-        yield from self._events()
 
     def _take_head(self, *, complete: bool) -> bool:
         """Check the prolog once enough has arrived; True when parsing has begun."""
@@ -385,6 +393,38 @@ class _DocumentFeed(Generic[_Found]):
             self._parser.feed(data)
         except etree.XMLSyntaxError as exc:
             raise DocumentError(f"document is not well-formed XML: {exc}") from exc
+
+
+class _TreeFeed(_GuardedFeed):
+    """Builds the document's tree; its root is handed over once the document is complete."""
+
+    def __init__(self, root: str) -> None:
+        super().__init__(root, etree.XMLParser(huge_tree=True, **HARDENED))
+
+    def finish(self) -> etree._Element:
+        element: etree._Element = self._close()
+        _refuse_doctype_in(element)
+        return element
+
+
+class _DocumentFeed(_GuardedFeed, Generic[_Found]):
+    """A pull parser fed in pieces, handing over what it finds as it goes."""
+
+    _parser: etree.XMLPullParser
+
+    def __init__(
+        self, tag: str | tuple[str, ...], root: str | None, *, events: tuple[Event, ...]
+    ) -> None:
+        super().__init__(root, pull_parser(events, tag=tag))
+        self._checked = False
+
+    def feed(self, piece: bytes) -> Iterator[_Found]:
+        if self.take(piece):
+            yield from self._events()
+
+    def close(self) -> Iterator[_Found]:
+        self._close()
+        yield from self._events()
 
     def _events(self) -> Iterator[_Found]:
         try:
