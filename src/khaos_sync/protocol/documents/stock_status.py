@@ -122,20 +122,23 @@ def _collection_paused() -> Iterator[None]:
 def _read_items(pieces: Iterable[bytes], known: KnownEntries | None) -> list[ItemEntries]:
     arrived: list[bytes] = []
     root = parse_pieces(_kept(pieces, arrived), root=ROOT_TAG)
-    written = _entries_as_written(root, b"".join(arrived))
-    if written is None:
-        written = _entries_as_serialized(root)
-    groups: dict[str, _Group] = {}
-    for element, text in written:
-        stock_id = element_attr_code(element, "ID")
-        code = element_attr_code(element, "CODE")
-        key = stock_id or code or ""  # as the stock mapper groups entries by item
+    answer = _entries_as_written(root, b"".join(arrived))
+    if answer is None:
+        answer = _entries_as_serialized(root)
+    groups: dict[str, list[int]] = {}
+    for index, entry in enumerate(answer.entries):
+        # By STOCK_ID, else by code, as the stock mapper groups entries by item.
+        value = entry.get("ID")
+        key = value.strip() if value else ""
+        if not key:
+            value = entry.get("CODE")
+            key = value.strip() if value else ""
         group = groups.get(key)
         if group is None:
-            group = groups[key] = _Group(stock_id, code)
-        group.elements.append(element)
-        group.written.append(text)
-    return [group.read(known) for group in groups.values()]
+            groups[key] = [index]
+        else:
+            group.append(index)
+    return [answer.item(indexes, known) for indexes in groups.values()]
 
 
 def _kept(pieces: Iterable[bytes], into: list[bytes]) -> Iterator[bytes]:
@@ -144,14 +147,31 @@ def _kept(pieces: Iterable[bytes], into: list[bytes]) -> Iterator[bytes]:
         yield piece
 
 
+@dataclass(slots=True)
+class _Answer:
+    """An answer's entries, and the text each one's digest is made of: the entry, then its site."""
+
+    entries: list[etree._Element]
+    texts: list[bytes]
+
+    def item(self, indexes: list[int], known: KnownEntries | None) -> ItemEntries:
+        """The item whose entries stand at ``indexes``, decoded unless ``known``."""
+        first = self.entries[indexes[0]]
+        stock_id, code = element_attr_code(first, "ID"), element_attr_code(first, "CODE")
+        texts = self.texts
+        digest = hashlib.blake2b(b"".join([texts[i] for i in indexes]), digest_size=16)
+        hexdigest = digest.hexdigest()
+        if known is not None and known(stock_id, code, hexdigest):
+            return ItemEntries(stock_id, code, hexdigest, None)
+        entries = tuple(read_stock_status(self.entries[i]) for i in indexes)
+        return ItemEntries(stock_id, code, hexdigest, entries)
+
+
 # Where an entry starts in the text: a start tag can hold no other "<STOCK_ITEM".
 _ENTRY_START = re.compile(rb"<" + ITEM_TAG.encode() + rb"[\s/>]")
 
-# Each entry, and the text its digest is made of: the entry, then the site it inherits.
-Written = list[tuple[etree._Element, bytes]]
 
-
-def _entries_as_written(root: etree._Element, text: bytes) -> Written | None:
+def _entries_as_written(root: etree._Element, text: bytes) -> _Answer | None:
     """Each entry with its text as Khaos wrote it; None unless the entries are the root's children.
 
     Found without a second serialization: the text from an entry's start tag to
@@ -164,44 +184,28 @@ def _entries_as_written(root: etree._Element, text: bytes) -> Written | None:
     if len(starts) != len(entries) or sum(1 for _ in root.iter(ITEM_TAG)) != len(entries):
         return None
     if not entries:
-        return []  # nor is there a tail to cut
+        return _Answer([], [])  # nor is there a tail to cut
     site = b"\0" + (_site_named_by(root) or "").encode() + b"\0"
     ends = [*starts[1:], text.rfind(b"</" + ROOT_TAG.encode())]
     # An entry ends at its last ">"; what follows is its tail, whose spacing
     # depends on where it stands in the answer, not on what it says.
-    return [
-        (entry, text[start : text.rindex(b">", start, end) + 1] + site)
-        for entry, start, end in zip(entries, starts, ends, strict=True)
-    ]
+    cut = text.rindex
+    return _Answer(
+        entries,
+        [text[start : cut(b">", start, end) + 1] + site for start, end in zip(starts, ends)],
+    )
 
 
-def _entries_as_serialized(root: etree._Element) -> Written:
+def _entries_as_serialized(root: etree._Element) -> _Answer:
     """Each entry as lxml writes it, with the site it inherits: for any other shape of answer."""
-    written: Written = []
+    answer = _Answer([], [])
     parent, site = None, b""
     for _event, entry in etree.iterwalk(root, events=("end",), tag=ITEM_TAG):
         if entry.getparent() is not parent:  # the site an entry inherits, once per parent
             parent, site = entry.getparent(), (_document_site(entry) or "").encode()
-        written.append((entry, etree.tostring(entry, with_tail=False) + b"\0" + site + b"\0"))
-    return written
-
-
-class _Group:
-    """One item's entries, with the text its digest is made of."""
-
-    __slots__ = ("code", "elements", "stock_id", "written")
-
-    def __init__(self, stock_id: str | None, code: str | None) -> None:
-        self.stock_id, self.code = stock_id, code
-        self.elements: list[etree._Element] = []
-        self.written: list[bytes] = []
-
-    def read(self, known: KnownEntries | None) -> ItemEntries:
-        digest = hashlib.blake2b(b"".join(self.written), digest_size=16).hexdigest()
-        if known is not None and known(self.stock_id, self.code, digest):
-            return ItemEntries(self.stock_id, self.code, digest, None)
-        entries = tuple(read_stock_status(element) for element in self.elements)
-        return ItemEntries(self.stock_id, self.code, digest, entries)
+        answer.entries.append(entry)
+        answer.texts.append(etree.tostring(entry, with_tail=False) + b"\0" + site + b"\0")
+    return answer
 
 
 def parse_stock_status(data: bytes | str) -> list[StockStatus]:
