@@ -125,9 +125,14 @@ def _read_items(pieces: Iterable[bytes], known: KnownEntries | None) -> list[Ite
     answer = _entries_as_written(root, b"".join(arrived))
     if answer is None:
         answer = _entries_as_serialized(root)
+    return [answer.item(indexes, known) for indexes in _by_item(answer.entries)]
+
+
+def _by_item(entries: list[etree._Element]) -> Iterable[list[int]]:
+    """The places of each item's entries, by STOCK_ID, else by code, as the stock mapper groups them."""
     groups: dict[str, list[int]] = {}
-    for index, entry in enumerate(answer.entries):
-        # By STOCK_ID, else by code, as the stock mapper groups entries by item.
+    for index, entry in enumerate(entries):
+        # element_attr_code inlined: this runs once per entry of every answer.
         value = entry.get("ID")
         key = value.strip() if value else ""
         if not key:
@@ -138,7 +143,7 @@ def _read_items(pieces: Iterable[bytes], known: KnownEntries | None) -> list[Ite
             groups[key] = [index]
         else:
             group.append(index)
-    return [answer.item(indexes, known) for indexes in groups.values()]
+    return groups.values()
 
 
 def _kept(pieces: Iterable[bytes], into: list[bytes]) -> Iterator[bytes]:
@@ -190,10 +195,11 @@ def _entries_as_written(root: etree._Element, text: bytes) -> _Answer | None:
     # An entry ends at its last ">"; what follows is its tail, whose spacing
     # depends on where it stands in the answer, not on what it says.
     cut = text.rindex
-    return _Answer(
-        entries,
-        [text[start : cut(b">", start, end) + 1] + site for start, end in zip(starts, ends)],
-    )
+    texts = [
+        text[start : cut(b">", start, end) + 1] + site
+        for start, end in zip(starts, ends, strict=True)
+    ]
+    return _Answer(entries, texts)
 
 
 def _entries_as_serialized(root: etree._Element) -> _Answer:
