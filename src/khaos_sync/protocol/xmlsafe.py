@@ -317,34 +317,41 @@ def iter_events_of_pieces(
     yield from feed.close()
 
 
-class _DocumentFeed(Generic[_Found]):
-    """A pull parser fed in pieces, whose prolog and root are checked before parsing begins."""
+def parse_pieces(pieces: Iterable[bytes], *, root: str) -> etree._Element:
+    """The whole tree of a document arriving in UTF-8 pieces, for a caller that reads all of it.
 
-    def __init__(
-        self, tag: str | tuple[str, ...], root: str | None, *, events: tuple[Event, ...]
-    ) -> None:
+    The prolog and root are checked as by :func:`iter_elements_of_pieces` while
+    the pieces arrive; the document is parsed in one go once it is complete,
+    which costs well under half what feeding a parser piece by piece does.
+    """
+    feed = _TreeFeed(root)
+    for piece in pieces:
+        feed.take(piece)
+    return feed.finish()
+
+
+class _GuardedFeed:
+    """A document arriving in pieces, whose prolog and root are checked before parsing begins."""
+
+    def __init__(self, root: str | None) -> None:
         self._root = root
         self._head: bytes | None = b""  # None once the prolog has been checked
-        self._checked = False
-        self._parser = pull_parser(events, tag=tag)
 
-    def feed(self, piece: bytes) -> Iterator[_Found]:
-        if self._head is not None:
-            self._head += piece
-            if not self._take_head(complete=False):
-                return
-        else:
+    def take(self, piece: bytes) -> bool:
+        """Parse ``piece`` (or hold it while the prolog is incomplete); True once parsing has begun."""
+        if self._head is None:
             self._parse(piece)
-        yield from self._events()
+            return True
+        self._head += piece
+        return self._take_head(complete=False)
 
-    def close(self) -> Iterator[_Found]:
+    def _parse(self, data: bytes) -> None:
+        raise NotImplementedError
+
+    def _take_rest_of_head(self) -> None:
+        """The document is complete: its prolog must have been too."""
         if self._head is not None and not self._take_head(complete=True):
             raise DocumentError("document is empty")
-        try:
-            self._parser.close()
-        except etree.XMLSyntaxError as exc:
-            raise DocumentError(f"document is not well-formed XML: {exc}") from exc
-        yield from self._events()
 
     def _take_head(self, *, complete: bool) -> bool:
         """Check the prolog once enough has arrived; True when parsing has begun."""
@@ -379,6 +386,50 @@ class _DocumentFeed(Generic[_Found]):
                 f"document prolog is longer than {MAX_PROLOG_BYTES} bytes; refused"
             )
         return False
+
+
+class _TreeFeed(_GuardedFeed):
+    """Holds the document's text as it arrives, and parses it whole once it is complete."""
+
+    def __init__(self, root: str) -> None:
+        super().__init__(root)
+        self._text: list[bytes] = []
+
+    def _parse(self, data: bytes) -> None:
+        self._text.append(data)
+
+    def finish(self) -> etree._Element:
+        self._take_rest_of_head()
+        text, self._text = b"".join(self._text), []
+        try:
+            element = etree.fromstring(text, _parser(huge_tree=True))
+        except etree.XMLSyntaxError as exc:
+            raise DocumentError(f"document is not well-formed XML: {exc}") from exc
+        _refuse_doctype_in(element)
+        return element
+
+
+class _DocumentFeed(_GuardedFeed, Generic[_Found]):
+    """A pull parser fed in pieces, handing over what it finds as it goes."""
+
+    def __init__(
+        self, tag: str | tuple[str, ...], root: str | None, *, events: tuple[Event, ...]
+    ) -> None:
+        super().__init__(root)
+        self._parser = pull_parser(events, tag=tag)
+        self._checked = False
+
+    def feed(self, piece: bytes) -> Iterator[_Found]:
+        if self.take(piece):
+            yield from self._events()
+
+    def close(self) -> Iterator[_Found]:
+        self._take_rest_of_head()
+        try:
+            self._parser.close()
+        except etree.XMLSyntaxError as exc:
+            raise DocumentError(f"document is not well-formed XML: {exc}") from exc
+        yield from self._events()
 
     def _parse(self, data: bytes) -> None:
         try:

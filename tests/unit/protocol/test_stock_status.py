@@ -134,6 +134,35 @@ def test_the_same_entries_give_the_same_digest_and_any_change_another() -> None:
     assert [i.digest for i in items_of(elsewhere)][2] != digests[2]
 
 
+def test_an_entrys_digest_does_not_depend_on_the_spacing_after_it() -> None:
+    digests = [i.digest for i in items_of(ALL_SITES)]
+    # The same entries with no spacing, and in another order: where an entry stands is no change.
+    tight = b"".join(line.strip() for line in ALL_SITES.splitlines())
+    assert [i.digest for i in items_of(tight)] == digests
+    lines = ALL_SITES.splitlines()
+    moved = b"\n".join([lines[0], lines[5], *lines[1:5], lines[6]])
+    assert sorted(i.digest for i in items_of(moved)) == sorted(digests)
+
+
+def test_entries_whose_text_cannot_be_cut_apart_are_read_all_the_same() -> None:
+    """A start tag hidden in a comment, or entries nested in a site of their own."""
+    commented = ALL_SITES.replace(
+        b"</STOCK_STATUS>", b"<!-- <STOCK_ITEM ID='9'> --></STOCK_STATUS>"
+    )
+    nested = ALL_SITES.replace(
+        b'  <STOCK_ITEM CODE="C">', b'  <STOCK_STATUS SITE="Main"><STOCK_ITEM CODE="C">'
+    ).replace(b"</STOCK_ITEM>\n</STOCK_STATUS>", b"</STOCK_ITEM></STOCK_STATUS>\n</STOCK_STATUS>")
+    plain = items_of(ALL_SITES)
+
+    assert [(i.stock_code, i.entries) for i in items_of(commented)] == [
+        (i.stock_code, i.entries) for i in plain
+    ]
+    inner = items_of(nested)
+    assert [i.digest for i in inner][:2] == [i.digest for i in plain][:2]
+    assert inner[2].entries and inner[2].entries[0].site == "Main"
+    assert inner[2].digest != plain[2].digest
+
+
 def test_known_items_are_left_undecoded() -> None:
     digests = {i.stock_code: i.digest for i in items_of(ALL_SITES)}
     asked: list[tuple[str | None, str | None]] = []

@@ -7,8 +7,11 @@ attribute or child), otherwise from the enclosing ``STOCK_STATUS SITE=``.
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -21,8 +24,8 @@ from khaos_sync.protocol.xmlsafe import (
     Source,
     iter_elements,
     iter_elements_of_pieces,
-    iter_events_of_pieces,
     parse_document,
+    parse_pieces,
 )
 
 ROOT_TAG = "STOCK_STATUS"
@@ -96,46 +99,119 @@ def read_item_entries_of_pieces(
 
     An item's entries need not be next to each other, so the items are formed
     once the document is complete; one answer is one chunk of codes, so holding
-    its tree is bounded by the chunk.
+    its tree (and its text, which the digests are taken from) is bounded by the chunk.
     """
-    groups: dict[str, _Group] = {}
-    parent, site = None, b""
-    for _event, element in iter_events_of_pieces(
-        pieces, (ITEM_TAG,), root=ROOT_TAG, events=("end",)
-    ):
-        if element.getparent() is not parent:  # the site an entry inherits, once per parent
-            parent, site = element.getparent(), (_document_site(element) or "").encode()
-        stock_id = element_attr_code(element, "ID")
-        code = element_attr_code(element, "CODE")
-        key = stock_id or code or ""  # as the stock mapper groups entries by item
+    with _collection_paused():
+        return _read_items(pieces, known)
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    # Reading a chunk makes no reference cycles, and what it makes stays alive
+    # until the chunk is read: a collection meanwhile would only walk the
+    # process's long-lived objects again, once per few hundred entries.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _read_items(pieces: Iterable[bytes], known: KnownEntries | None) -> list[ItemEntries]:
+    arrived: list[bytes] = []
+    root = parse_pieces(_kept(pieces, arrived), root=ROOT_TAG)
+    answer = _entries_as_written(root, b"".join(arrived))
+    if answer is None:
+        answer = _entries_as_serialized(root)
+    return [answer.item(indexes, known) for indexes in _by_item(answer.entries)]
+
+
+def _by_item(entries: list[etree._Element]) -> Iterable[list[int]]:
+    """The places of each item's entries, by STOCK_ID, else by code, as the stock mapper groups them."""
+    groups: dict[str, list[int]] = {}
+    for index, entry in enumerate(entries):
+        # element_attr_code inlined: this runs once per entry of every answer.
+        value = entry.get("ID")
+        key = value.strip() if value else ""
+        if not key:
+            value = entry.get("CODE")
+            key = value.strip() if value else ""
         group = groups.get(key)
         if group is None:
-            group = groups[key] = _Group(stock_id, code)
-        group.add(element, site)
-    return [group.read(known) for group in groups.values()]
+            groups[key] = [index]
+        else:
+            group.append(index)
+    return groups.values()
 
 
-class _Group:
-    """One item's entries while the document arrives, with the text its digest is made of."""
+def _kept(pieces: Iterable[bytes], into: list[bytes]) -> Iterator[bytes]:
+    for piece in pieces:
+        into.append(piece)
+        yield piece
 
-    __slots__ = ("code", "elements", "stock_id", "written")
 
-    def __init__(self, stock_id: str | None, code: str | None) -> None:
-        self.stock_id, self.code = stock_id, code
-        self.elements: list[etree._Element] = []
-        self.written: list[bytes] = []
+@dataclass(slots=True)
+class _Answer:
+    """An answer's entries, and the text each one's digest is made of: the entry, then its site."""
 
-    def add(self, element: etree._Element, site: bytes) -> None:
-        self.elements.append(element)
-        # The entry as Khaos wrote it, and the document's site, which it inherits.
-        self.written += (etree.tostring(element, with_tail=False), b"\0", site, b"\0")
+    entries: list[etree._Element]
+    texts: list[bytes]
 
-    def read(self, known: KnownEntries | None) -> ItemEntries:
-        digest = hashlib.blake2b(b"".join(self.written), digest_size=16).hexdigest()
-        if known is not None and known(self.stock_id, self.code, digest):
-            return ItemEntries(self.stock_id, self.code, digest, None)
-        entries = tuple(read_stock_status(element) for element in self.elements)
-        return ItemEntries(self.stock_id, self.code, digest, entries)
+    def item(self, indexes: list[int], known: KnownEntries | None) -> ItemEntries:
+        """The item whose entries stand at ``indexes``, decoded unless ``known``."""
+        first = self.entries[indexes[0]]
+        stock_id, code = element_attr_code(first, "ID"), element_attr_code(first, "CODE")
+        texts = self.texts
+        digest = hashlib.blake2b(b"".join([texts[i] for i in indexes]), digest_size=16)
+        hexdigest = digest.hexdigest()
+        if known is not None and known(stock_id, code, hexdigest):
+            return ItemEntries(stock_id, code, hexdigest, None)
+        entries = tuple(read_stock_status(self.entries[i]) for i in indexes)
+        return ItemEntries(stock_id, code, hexdigest, entries)
+
+
+# Where an entry starts in the text: a start tag can hold no other "<STOCK_ITEM".
+_ENTRY_START = re.compile(rb"<" + ITEM_TAG.encode() + rb"[\s/>]")
+
+
+def _entries_as_written(root: etree._Element, text: bytes) -> _Answer | None:
+    """Each entry with its text as Khaos wrote it; None unless the entries are the root's children.
+
+    Found without a second serialization: the text from an entry's start tag to
+    the next one's, less its tail, once the start tags in the text are exactly the
+    entries the tree holds (none hidden in a comment or a CDATA section, none
+    nested), so that each slice is one whole entry.
+    """
+    entries = root.findall(ITEM_TAG)
+    starts = [match.start() for match in _ENTRY_START.finditer(text)]
+    if len(starts) != len(entries) or sum(1 for _ in root.iter(ITEM_TAG)) != len(entries):
+        return None
+    if not entries:
+        return _Answer([], [])  # nor is there a tail to cut
+    site = b"\0" + (_site_named_by(root) or "").encode() + b"\0"
+    ends = [*starts[1:], text.rfind(b"</" + ROOT_TAG.encode())]
+    # An entry ends at its last ">"; what follows is its tail, whose spacing
+    # depends on where it stands in the answer, not on what it says.
+    cut = text.rindex
+    texts = [
+        text[start : cut(b">", start, end) + 1] + site
+        for start, end in zip(starts, ends, strict=True)
+    ]
+    return _Answer(entries, texts)
+
+
+def _entries_as_serialized(root: etree._Element) -> _Answer:
+    """Each entry as lxml writes it, with the site it inherits: for any other shape of answer."""
+    answer = _Answer([], [])
+    parent, site = None, b""
+    for _event, entry in etree.iterwalk(root, events=("end",), tag=ITEM_TAG):
+        if entry.getparent() is not parent:  # the site an entry inherits, once per parent
+            parent, site = entry.getparent(), (_document_site(entry) or "").encode()
+        answer.entries.append(entry)
+        answer.texts.append(etree.tostring(entry, with_tail=False) + b"\0" + site + b"\0")
+    return answer
 
 
 def parse_stock_status(data: bytes | str) -> list[StockStatus]:
@@ -173,7 +249,12 @@ def _site(fields: Fields) -> str | None:
 
 def _document_site(element: etree._Element) -> str | None:
     for ancestor in element.iterancestors(ROOT_TAG):
-        site = ancestor.get("SITE")
-        if site is not None and site.strip():
-            return str(site).strip()
+        site = _site_named_by(ancestor)
+        if site is not None:
+            return site
     return None
+
+
+def _site_named_by(document: etree._Element) -> str | None:
+    site = document.get("SITE")
+    return str(site).strip() if site is not None and site.strip() else None
