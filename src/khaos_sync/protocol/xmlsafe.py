@@ -196,6 +196,12 @@ def _root_name(text: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _name_may_go_on(rest: str) -> bool:
+    """True while the piece ends inside the root's start tag name: the next piece may extend it."""
+    name = _root_name(rest)
+    return name is None or len(rest) == len(name) + 1
+
+
 def _decode_head(head: bytes) -> str:
     if head.startswith(_UTF16_BOMS):
         return head[: len(head) // 2 * 2].decode("utf-16", errors="replace")
@@ -368,7 +374,7 @@ class _GuardedFeed:
         elif not complete and len(head) < len("<?xml"):
             return False
         rest = _find_root(head, complete=complete)
-        if rest is None:
+        if rest is None or (not complete and _name_may_go_on(rest)):
             return self._wait(head)
         name = _root_name(rest)
         if name is None:

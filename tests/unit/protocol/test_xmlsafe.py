@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from khaos_sync.protocol.errors import DocumentError, UnsafeDocumentError
-from khaos_sync.protocol.xmlsafe import iter_elements, parse_document
+from khaos_sync.protocol.xmlsafe import (
+    iter_elements,
+    iter_elements_of_pieces,
+    parse_document,
+    parse_pieces,
+)
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -158,6 +163,21 @@ def test_streaming_accepts_bytes_paths_and_files(tmp_path: Path) -> None:
 def test_streaming_checks_the_root_element() -> None:
     with pytest.raises(DocumentError, match="root <STOCK_ITEMS>, got <STOCK_STATUS>"):
         list(iter_elements(b"<STOCK_STATUS/>", "STOCK_ITEM", root="STOCK_ITEMS"))
+
+
+@pytest.mark.parametrize("cut", range(1, len(b"<?xml version='1.0'?><STOCK_ITEMS>")))
+def test_a_piece_may_end_anywhere_in_the_prolog_or_the_root_name(cut: int) -> None:
+    document = b"<?xml version='1.0'?><STOCK_ITEMS><STOCK_ITEM>1</STOCK_ITEM></STOCK_ITEMS>"
+    pieces = [document[:cut], document[cut:]]
+    elements = iter_elements_of_pieces(pieces, "STOCK_ITEM", root="STOCK_ITEMS")
+    assert [element.text for element in elements] == ["1"]
+    assert parse_pieces(pieces, root="STOCK_ITEMS").tag == "STOCK_ITEMS"
+
+
+def test_a_complete_document_with_another_root_is_refused_in_pieces() -> None:
+    pieces = [b"<STOCK_ST", b"ATUS/>"]
+    with pytest.raises(DocumentError, match="root <STOCK_ITEMS>, got <STOCK_STATUS>"):
+        list(iter_elements_of_pieces(pieces, "STOCK_ITEM", root="STOCK_ITEMS"))
 
 
 def test_streaming_releases_what_was_read() -> None:
