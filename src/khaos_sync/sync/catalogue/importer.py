@@ -119,8 +119,11 @@ class CatalogueImporter:
         since = None if full else read_cursor(CURSOR, buffer=self.buffer)
         tree = TreeState(self.website)
         with TreeReading(self.read_tree) as reading:
-            if since is None or tree.due(started, self.categories_every):
-                reading.start()  # the largest answer: it arrives while the stock list does
+            # An incremental run's list is short, so asking for the tree beside it
+            # costs little memory; a full run reads the two one after the other,
+            # or both answers would be in memory at once (peak RSS at 100k).
+            if since is not None and tree.due(started, self.categories_every):
+                reading.start()
             codes = self.codes_to_fetch(since)
             source, codes = self.categories_for(codes, since, tree, reading)
         self.recorder.summary["codes"] = len(codes)
@@ -146,10 +149,11 @@ class CatalogueImporter:
     ) -> tuple[Categories, list[str]]:
         """Where the items' categories come from, and the codes with those whose membership changed.
 
-        The tree when it is being read, or when an item is new to the shop;
-        otherwise the categories the shop recorded from the last tree.
+        The tree in a full run, when it is being read ahead, or when an item is
+        new to the shop; otherwise the categories the shop recorded from the last tree.
         """
-        known = None if reading.started else self.known_memberships(codes)
+        reads_tree = since is None or reading.started
+        known = None if reads_tree else self.known_memberships(codes)
         if known is not None:
             self.recorder.summary["categories"] = "not read"
             return Categories(self.context(bound_category_ids()), known, ""), codes

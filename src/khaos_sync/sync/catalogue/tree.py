@@ -8,7 +8,7 @@ know that its items reflect the last tree read (see :class:`TreeState`). A run
 that reads it compares every bound item's categories with it only when the
 tree differs from the last one applied, which one digest tells.
 
-A run that knows from the start that it reads the tree asks for it in the
+An incremental run that knows from the start that it reads the tree asks for it in the
 background (:class:`TreeReading`): Khaos builds it while the run reads the
 stock list, so the run waits for the slower of the two instead of both.
 """
