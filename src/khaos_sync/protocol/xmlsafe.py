@@ -323,8 +323,8 @@ def iter_events_of_pieces(
     yield from feed.close()
 
 
-def parse_pieces(pieces: Iterable[bytes], *, root: str) -> etree._Element:
-    """The whole tree of a document arriving in UTF-8 pieces, for a caller that reads all of it.
+def parse_pieces(pieces: Iterable[bytes], *, root: str) -> tuple[etree._Element, bytes]:
+    """The whole tree of a document arriving in UTF-8 pieces, and its text from the root on.
 
     The prolog and root are checked as by :func:`iter_elements_of_pieces` while
     the pieces arrive; the document is parsed in one go once it is complete,
@@ -404,7 +404,7 @@ class _TreeFeed(_GuardedFeed):
     def _parse(self, data: bytes) -> None:
         self._text.append(data)
 
-    def finish(self) -> etree._Element:
+    def finish(self) -> tuple[etree._Element, bytes]:
         self._take_rest_of_head()
         text, self._text = b"".join(self._text), []
         try:
@@ -412,7 +412,7 @@ class _TreeFeed(_GuardedFeed):
         except etree.XMLSyntaxError as exc:
             raise DocumentError(f"document is not well-formed XML: {exc}") from exc
         _refuse_doctype_in(element)
-        return element
+        return element, text
 
 
 class _DocumentFeed(_GuardedFeed, Generic[_Found]):

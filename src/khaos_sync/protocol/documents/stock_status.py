@@ -120,9 +120,8 @@ def _collection_paused() -> Iterator[None]:
 
 
 def _read_items(pieces: Iterable[bytes], known: KnownEntries | None) -> list[ItemEntries]:
-    arrived: list[bytes] = []
-    root = parse_pieces(_kept(pieces, arrived), root=ROOT_TAG)
-    answer = _entries_as_written(root, b"".join(arrived))
+    root, text = parse_pieces(pieces, root=ROOT_TAG)
+    answer = _entries_as_written(root, text)
     if answer is None:
         answer = _entries_as_serialized(root)
     return [answer.item(indexes, known) for indexes in _by_item(answer.entries)]
@@ -144,12 +143,6 @@ def _by_item(entries: list[etree._Element]) -> Iterable[list[int]]:
         else:
             group.append(index)
     return groups.values()
-
-
-def _kept(pieces: Iterable[bytes], into: list[bytes]) -> Iterator[bytes]:
-    for piece in pieces:
-        into.append(piece)
-        yield piece
 
 
 @dataclass(slots=True)
