@@ -102,6 +102,8 @@ def run_one(size: int, workdir: Path) -> dict[str, float]:
         "ratio_to_floor": round(own / floor["floor_s"], 2),
         # CPU seconds of this process: steadier than wall time on a shared machine,
         # and whole on SQLite (the database runs in the process), not on PostgreSQL.
+        "sync_cpu_s": round(sync_cpu, 2),
+        "fetch_cpu_s": round(fetch_cpu, 2),
         "own_cpu_s": round(sync_cpu - fetch_cpu, 2),
         "floor_cpu_s": round(floor_cpu, 2),
         "cpu_ratio_to_floor": round((sync_cpu - fetch_cpu) / max(floor_cpu, 0.01), 2),

@@ -6,9 +6,12 @@ both; asking for the next chunk as soon as one is handed over lets the two
 overlap. Only one request is ever in flight, in the same order as before, so
 Khaos sees the same calls: the answer is simply waiting when it is wanted.
 
-A fetch may also hand over an answer that has arrived but is not read yet
-(:class:`Arrived`): the next chunk is then asked for before this one is read,
-so that reading it overlaps Khaos building the next.
+A fetch may also hand over an answer to be read by the caller (:class:`Arrived`).
+One fetched ahead has arrived by then (the fetching thread took it in), so the
+next chunk is asked for before this one is read, and reading it overlaps Khaos
+building the next; the thread only waits for the network, and the reading,
+which is Python work, does not take turns with the caller's for the
+interpreter lock.
 """
 
 from __future__ import annotations
@@ -50,7 +53,13 @@ class FetchTiming:
 
 
 class Arrived(Generic[T]):
-    """An answer whose pieces have arrived (all, or the first ``limit`` bytes), not read yet."""
+    """An answer whose pieces arrive (all, or the first ``limit`` bytes) before it is read.
+
+    The pieces are taken in by :meth:`take_in`: the fetching thread does so for
+    an answer fetched ahead, and a fetch may do so itself. An answer the caller
+    fetches itself and that was not taken in is read while it arrives: nothing
+    else would overlap it.
+    """
 
     def __init__(
         self,
@@ -59,15 +68,24 @@ class Arrived(Generic[T]):
         limit: int = ARRIVED_LIMIT,
     ) -> None:
         self.taken: list[bytes] = []
-        self.rest: Iterator[bytes] | None = None
+        self.rest: Iterator[bytes] | None = pieces
+        self.limit = limit
         self._read = read
+        self._taken_in = False
+
+    def take_in(self) -> Arrived[T]:
+        """Hold the pieces as they arrive, up to ``limit`` bytes; the rest is read while it does."""
+        if self._taken_in or self.rest is None:
+            return self
+        self._taken_in = True
         size = 0
-        for piece in pieces:
+        for piece in self.rest:
             self.taken.append(piece)
             size += len(piece)
-            if size > limit:
-                self.rest = pieces  # still arriving: read while it does
-                break
+            if size > self.limit:
+                return self  # still arriving: read while it does
+        self.rest = None
+        return self
 
     @property
     def whole(self) -> bool:
@@ -76,7 +94,8 @@ class Arrived(Generic[T]):
 
     def read(self) -> T:
         taken, self.taken = self.taken, []
-        return self._read(itertools.chain(taken, self.rest or ()))
+        rest, self.rest = self.rest, None
+        return self._read(itertools.chain(taken, rest or ()))
 
 
 class FetchAhead(Generic[T]):
@@ -106,7 +125,13 @@ class FetchAhead(Generic[T]):
     def start(self, chunk: list[str]) -> None:
         """Ask for ``chunk`` now, in the background."""
         kept = self.kept_for(chunk)
-        self.ahead = (chunk, kept, self.executor.submit(self.fetch, chunk, kept))
+        self.ahead = (chunk, kept, self.executor.submit(self._fetch_ahead, chunk, kept))
+
+    def _fetch_ahead(self, chunk: list[str], kept: KeptText) -> T:
+        answer = self.fetch(chunk, kept)
+        if isinstance(answer, Arrived):
+            answer.take_in()  # here, not in the caller's thread
+        return answer
 
     def drop(self) -> None:
         """Forget the fetch started ahead, once it is over (one request in flight)."""

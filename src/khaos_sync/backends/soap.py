@@ -38,7 +38,7 @@ from khaos_sync.protocol.documents.order_status import OrderStatusEx, parse_orde
 from khaos_sync.protocol.documents.orders import SalesOrder, build_orders
 from khaos_sync.protocol.documents.price_lists import parse_price_lists
 from khaos_sync.protocol.documents.sop_data import SopData, parse_sop_data
-from khaos_sync.protocol.documents.stock import StockItem
+from khaos_sync.protocol.documents.stock import StockItem, iter_stock_items_of_pieces
 from khaos_sync.protocol.documents.stock_status import (
     ItemEntries,
     KnownEntries,
@@ -155,15 +155,19 @@ class SoapBackend(KhaosBackend):
     def item_details(
         self, codes: Sequence[str], chunk_size: int, progress: Progress | None = None
     ) -> Iterator[StockItem | FetchFailure]:
-        """ExportStock in chunks, each streamed; a chunk that fails is asked again in halves.
+        """ExportStock in chunks; a chunk that fails is asked again in halves.
 
         A timeout, a truncated or malformed answer, or a document that cannot be
-        parsed all fail only their chunk, down to the one bad code.
+        parsed all fail only their chunk, down to the one bad code. Each answer
+        is taken in while the caller writes the chunk before, and read by the
+        caller: decoding items is pure Python, and done beside the writing it
+        only took turns with it for the interpreter lock, at a cost in CPU.
         """
+        read_later: Fetch[list[StockItem] | Arrived[list[StockItem]]] = self._stock_items
         for result in in_chunks(
             codes,
             chunk_size,
-            self._stock_items,
+            read_later,
             halve_on=(TransientError, ProtocolError),
             progress=progress,
         ):
@@ -172,14 +176,14 @@ class SoapBackend(KhaosBackend):
             else:
                 yield from result
 
-    def _stock_items(self, codes: list[str], kept: KeptText) -> list[StockItem]:
+    def _stock_items(self, codes: list[str], kept: KeptText) -> Arrived[list[StockItem]]:
         self.counted()
-        # Whole or not at all: a chunk cut half way is asked again, not half used.
-        return list(
-            self.client.export_stock_items(
-                stock_code=",".join(codes), mapping_type=STOCK_CODE, keep=kept
-            )
+        pieces = self.client.export_stock_pieces(
+            stock_code=",".join(codes), mapping_type=STOCK_CODE, keep=kept
         )
+        # Whole or not at all: a chunk cut half way is asked again, not half used. Not
+        # taken in here: a chunk nothing fetched ahead (the first) is read as it arrives.
+        return Arrived(pieces, lambda arrived: list(iter_stock_items_of_pieces(arrived)))
 
     def web_categories(self, website: str) -> WebCategories:
         self.counted()
@@ -202,7 +206,10 @@ class SoapBackend(KhaosBackend):
         def fetch(chunk: list[str], kept: KeptText) -> Arrived[list[ItemEntries]]:
             self.counted()
             pieces = self.client.export_stock_status_pieces(keep=kept, **self._all_sites_of(chunk))
-            return Arrived(pieces, lambda arrived: read_item_entries_of_pieces(arrived, known))
+            # Taken in whole even when fetched by the caller: the next chunk is asked
+            # for before this one is read, which is most of a chunk's work here.
+            answer = Arrived(pieces, lambda arrived: read_item_entries_of_pieces(arrived, known))
+            return answer.take_in()
 
         read_later: Fetch[list[ItemEntries] | Arrived[list[ItemEntries]]] = fetch
         return in_chunks(

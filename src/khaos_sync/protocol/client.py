@@ -435,6 +435,20 @@ class KhaosClient:
         pieces = self.stream_string("ExportStock", timeout=timeout, **wire_params(query))
         return iter_stock_items_of_pieces(keep.through(pieces) if keep else pieces)
 
+    def export_stock_pieces(
+        self,
+        *,
+        timeout: float | None = None,
+        keep: KeptText | None = None,
+        **query: Unpack[StockQuery],
+    ) -> Iterator[bytes]:
+        """ExportStock's document in UTF-8 pieces as it arrives, for the caller to read.
+
+        (``iter_stock_items_of_pieces`` reads it item by item.)
+        """
+        pieces = self.stream_string("ExportStock", timeout=timeout, **wire_params(query))
+        return keep.through(pieces) if keep else pieces
+
     def export_stock_compressed(
         self,
         *,

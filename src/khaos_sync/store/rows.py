@@ -101,10 +101,13 @@ def converter(kind: str, field: Field) -> Callable[[Any], Any]:
 def json_converter(field: Field) -> Callable[[Any], Any]:
     prep = field.get_db_prep_save
     to_json, encoder = connection.ops.adapt_json_value, field.encoder  # type: ignore[attr-defined]
+    # Most rows hold an empty list or dict (no images, no owned fields): encoded once.
+    empty = {dict: to_json({}, encoder), list: to_json([], encoder)}
 
     def convert(value: Any) -> Any:
-        if type(value) in (dict, list):
-            return to_json(value, encoder)
+        kind = type(value)
+        if kind is dict or kind is list:
+            return to_json(value, encoder) if value else empty[kind]
         return prep(value, connection)
 
     return convert

@@ -291,3 +291,17 @@ def test_the_order_page_shows_what_khaos_said_and_the_totals_compared(khaos, cli
     cell = html[html.index('class="khaos-totals') :].split("</td>")[0]
     assert "text-danger" in cell and "28.95 / 28.94" in cell, cell
     assert "total differs from the shop" in cell
+
+
+def test_each_order_of_a_batch_gets_khaos_total_of_its_own(khaos):
+    orders = [
+        place_order([(khaos_product(khaos, price), quantity)], shipping="3.95")
+        for price, quantity in (("12.50", 1), ("7.25", 3), ("40.00", 2))
+    ]
+
+    run = export_orders_once()
+
+    assert run.summary["imported"] == 3
+    totals = {export_of(order).khaos_total for order in orders}
+    assert totals == {order.total_incl_tax for order in orders}
+    assert len(totals) == 3

@@ -139,7 +139,7 @@ def arriving(asked: list[list[str]], events: list[str], bad: str = "") -> Fetch[
     def fetch(codes: list[str], kept: KeptText) -> Arrived[list[str]]:
         asked.append(codes)
         events.append(f"asked {','.join(codes)}")
-        return Arrived(kept.through(iter([",".join(codes).encode()])), read)
+        return Arrived(kept.through(iter([",".join(codes).encode()])), read).take_in()
 
     return fetch
 
@@ -159,7 +159,7 @@ def test_the_next_chunk_is_asked_for_before_this_one_is_read() -> None:
         asked.append(codes)
         if codes == ["C1"]:
             next_asked.set()
-        return Arrived(iter([",".join(codes).encode()]), read)
+        return Arrived(iter([",".join(codes).encode()]), read).take_in()
 
     results = list(in_chunks(["C0", "C1", "C2"], 1, fetch, halve_on=()))
 
@@ -207,3 +207,29 @@ def test_a_huge_answer_is_read_while_it_arrives_and_the_next_asked_after() -> No
     assert results == [40, 40]
     # C0 passed the limit after two pieces: its rest arrived before C1 was asked for.
     assert events.index("C0 piece 3") < events.index("C1 piece 0")
+
+
+def test_an_answer_not_taken_in_is_read_as_it_arrives_unless_it_was_fetched_ahead() -> None:
+    events: list[str] = []
+
+    def fetch(codes: list[str], kept: KeptText) -> Arrived[list[str]]:
+        def pieces() -> Iterator[bytes]:
+            events.append(f"{codes[0]} arrives in {threading.current_thread().name}")
+            yield ",".join(codes).encode()
+
+        def read(arrived: Iterable[bytes]) -> list[str]:
+            text = b"".join(arrived).decode()
+            events.append(f"{text} read in {threading.current_thread().name}")
+            return text.split(",")
+
+        return Arrived(pieces(), read)
+
+    results = list(in_chunks(["C0", "C1"], 1, fetch, halve_on=()))
+
+    assert results == [["C0"], ["C1"]]
+    caller = threading.current_thread().name
+    # C0, which nothing fetched ahead, is read while it arrives, before C1 is asked
+    # for; C1 arrives in the fetching thread and is read in the caller's.
+    assert events[:2] == [f"C0 arrives in {caller}", f"C0 read in {caller}"]
+    assert events[2].startswith("C1 arrives in khaos-fetch-ahead")
+    assert events[3] == f"C1 read in {caller}"

@@ -89,15 +89,23 @@ class OrderExporter:
         self.holder = holder
         self.deadline = float("inf")
         self.fresh: list[Pending] = []  # imported by this batch, totals not yet compared
+        self.settled: list[str] = []  # imported by this batch: their alerts are resolved at its end
 
     # the batch -------------------------------------------------------------------
 
     def export(self, rows: Sequence[OrderExport]) -> None:
         self.deadline = time.monotonic() + self.config["lease_seconds"] * LEASE_BUDGET
+        self.fresh, self.settled = [], []
+        try:
+            self._export(rows)
+        finally:
+            # One query for the batch, not one per order.
+            resolve_failures(Flow.ORDERS, self.settled)
+
+    def _export(self, rows: Sequence[OrderExport]) -> None:
         orders = load_orders(row.order_id for row in rows)
         rows = self._reconcile_first([r for r in rows if r.order_id in orders], orders)
         pending = [p for p in (self._prepare(row, orders[row.order_id]) for row in rows) if p]
-        self.fresh = []
         self._send(pending)
         self._compare_totals(self.fresh)
 
@@ -334,12 +342,15 @@ class OrderExporter:
         except KhaosError as exc:
             log.warning("could not read back Khaos's order totals", extra={"error": str(exc)})
             return
+        read: list[OrderExport] = []
         for item in imported:
             match = found.get(item.row.order_number)
             if match is None or match.total is None:
                 continue
-            OrderExport.objects.filter(pk=item.row.pk).update(khaos_total=match.total)
+            item.row.khaos_total = match.total
+            read.append(item.row)
             _warn_if_totals_differ(item.row.order_number, item.row.sent_total, match.total)
+        OrderExport.objects.bulk_update(read, ["khaos_total"])
 
     # Khaos answering again ------------------------------------------------------
 
@@ -382,7 +393,7 @@ class OrderExporter:
         if found.total is not None:
             _warn_if_totals_differ(row.order_number, row.sent_total, found.total)
         bind_customer(order, found.urn)
-        resolve_failures(Flow.ORDERS, [row.order_number])
+        self.settled.append(row.order_number)
         self.recorder.count("created")
         self._tally("reconciled" if reconciled else "imported")
         log.info(
