@@ -71,13 +71,11 @@ class Arrived(Generic[T]):
         self.rest: Iterator[bytes] | None = pieces
         self.limit = limit
         self._read = read
-        self._taken_in = False
 
     def take_in(self) -> Arrived[T]:
         """Hold the pieces as they arrive, up to ``limit`` bytes; the rest is read while it does."""
-        if self._taken_in or self.rest is None:
+        if self.rest is None or self.taken:  # over, or taken in up to the limit already
             return self
-        self._taken_in = True
         size = 0
         for piece in self.rest:
             self.taken.append(piece)

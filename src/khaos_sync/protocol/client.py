@@ -432,8 +432,9 @@ class KhaosClient:
 
         ``keep`` collects the first bytes of the document, for a failure's payload.
         """
-        pieces = self.stream_string("ExportStock", timeout=timeout, **wire_params(query))
-        return iter_stock_items_of_pieces(keep.through(pieces) if keep else pieces)
+        return iter_stock_items_of_pieces(
+            self.export_stock_pieces(timeout=timeout, keep=keep, **query)
+        )
 
     def export_stock_pieces(
         self,
